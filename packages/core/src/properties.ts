@@ -1,0 +1,87 @@
+import { INTEL_IOMMU_DEFAULTS, INTEL_IOMMU_PROPERTIES, propertiesOf, type IntelIommuProps, type OnOffAuto, type PropertyDef } from './guest.js';
+import { InputError } from './input-error.js';
+import type { ProfileId } from './profile.js';
+
+const TRUE_SPELLINGS = ['on', 'yes', 'true', 'y'];
+const FALSE_SPELLINGS = ['off', 'no', 'false', 'n'];
+
+/** qapi_bool_parse(): QEMU's spellings of a boolean. */
+export function parseQemuBool(name: string, value: string): boolean {
+  if (TRUE_SPELLINGS.includes(value)) return true;
+  if (FALSE_SPELLINGS.includes(value)) return false;
+  throw new InputError(name, `Parameter '${name}' expects 'on' or 'off' (got ${JSON.stringify(value)})`);
+}
+
+/** strtoull(value, NULL, 0) as qemu_strtou64 does it: decimal, 0x hex or leading-0 octal, whole string. */
+function parseCUnsigned(name: string, value: string, max: number, typeName: string): number {
+  let n: bigint;
+  if (/^0[xX][0-9a-fA-F]+$/.test(value)) n = BigInt(value);
+  else if (/^0[0-7]*$/.test(value)) n = BigInt(`0o${value.slice(1) || '0'}`);
+  else if (/^[1-9][0-9]*$/.test(value)) n = BigInt(value);
+  else throw new InputError(name, `Parameter '${name}' expects an integer (got ${JSON.stringify(value)})`);
+  if (n > BigInt(max)) throw new InputError(name, `Parameter '${name}' expects ${typeName}: ${value} is above ${max}`);
+  return Number(n);
+}
+
+function parseValue(def: PropertyDef, value: string): IntelIommuProps[keyof IntelIommuProps] {
+  switch (def.kind) {
+    case 'bool':
+      return parseQemuBool(def.name, value);
+    case 'on-off-auto':
+      if (value === 'on' || value === 'off' || value === 'auto') return value satisfies OnOffAuto;
+      throw new InputError(def.name, `Parameter '${def.name}' expects 'on', 'off' or 'auto' (got ${JSON.stringify(value)})`);
+    case 'uint8':
+      return parseCUnsigned(def.name, value, 0xff, 'uint8_t');
+    case 'uint32':
+      return parseCUnsigned(def.name, value, 0xffff_ffff, 'uint32_t');
+  }
+}
+
+function unknownProperty(name: string, profile: ProfileId): InputError {
+  const elsewhere = INTEL_IOMMU_PROPERTIES.find((p) => p.name === name);
+  if (elsewhere) {
+    const now = propertiesOf(profile).find((p) => p.field === elsewhere.field);
+    const hint = now ? `; at profile ${profile} it is '${now.name}'` : '';
+    return new InputError(name, `Property 'intel-iommu.${name}' not found at profile ${profile} (it exists at ${elsewhere.profiles.join(', ')})${hint}`);
+  }
+  const known = propertiesOf(profile).map((p) => p.name).join(', ');
+  return new InputError(name, `Property 'intel-iommu.${name}' not found (intel-iommu properties: ${known})`);
+}
+
+/**
+ * Parses a QEMU-style property list such as `x-scalable-mode=on,x-flts=on,aw-bits=48,fs1gp=off`
+ * over QEMU's defaults. A leading `intel-iommu` driver name and an `id=` are accepted; as in
+ * QemuOpts, a repeated property takes its last value.
+ */
+export function parseGuestProperties(text: string, profile: ProfileId = 'seed'): IntelIommuProps {
+  const props: Record<string, unknown> = { ...INTEL_IOMMU_DEFAULTS };
+  const defs = propertiesOf(profile);
+  const items = text === '' ? [] : text.split(',');
+  items.forEach((item, index) => {
+    if (index === 0 && (item === 'intel-iommu' || item === 'driver=intel-iommu')) return;
+    const eq = item.indexOf('=');
+    if (item === '') throw new InputError(`properties[${index}]`, 'empty property (two commas in a row, or a comma at an end)');
+    if (eq < 0) {
+      if (defs.some((d) => d.name === item)) throw new InputError(item, `needs a value, e.g. ${item}=on`);
+      throw unknownProperty(item, profile);
+    }
+    const name = item.slice(0, eq);
+    const value = item.slice(eq + 1);
+    if (name === 'id') return;
+    const def = defs.find((d) => d.name === name);
+    if (!def) throw unknownProperty(name, profile);
+    props[def.field] = parseValue(def, value);
+  });
+  return props as unknown as IntelIommuProps;
+}
+
+/** Renders the properties that differ from QEMU's defaults, in the profile's spelling. */
+export function formatGuestProperties(props: IntelIommuProps, profile: ProfileId = 'seed'): string {
+  return propertiesOf(profile)
+    .filter((d) => props[d.field] !== INTEL_IOMMU_DEFAULTS[d.field])
+    .map((d) => {
+      const v = props[d.field];
+      return `${d.name}=${typeof v === 'boolean' ? (v ? 'on' : 'off') : String(v)}`;
+    })
+    .join(',');
+}
