@@ -1,0 +1,2 @@
+export { STUB_PLUGINS, stubPlugin } from './plugin.js';
+export { vtdCheckHiodAccelStub } from './stub.js';
