@@ -48,29 +48,70 @@ function unknownProperty(name: string, profile: ProfileId): InputError {
   return new InputError(name, `Property 'intel-iommu.${name}' not found (intel-iommu properties: ${known})`);
 }
 
+/** One `name=value` of a QemuOpts list, after its sugar is undone. */
+interface QemuOpt {
+  readonly name: string;
+  readonly value: string;
+  /** set for the deprecated short forms `name` and `noname` */
+  readonly shortForm?: string;
+}
+
+/**
+ * Splits a list the way QemuOpts' get_opt_name_value() does: `name=value` with `,,` standing for a
+ * comma inside a value; a bare `name` is `name=on` and `noname` is `name=off` (deprecated short forms).
+ */
+export function splitQemuOpts(text: string): QemuOpt[] {
+  const opts: QemuOpt[] = [];
+  let at = 0;
+  while (at < text.length) {
+    let len = 0;
+    while (at + len < text.length && text[at + len] !== '=' && text[at + len] !== ',') len++;
+    const name = text.slice(at, at + len);
+    if (text[at + len] !== '=') {
+      const off = name.startsWith('no');
+      opts.push({ name: off ? name.slice(2) : name, value: off ? 'off' : 'on', shortForm: name });
+      at += len + 1;
+      continue;
+    }
+    let value = '';
+    let p = at + len + 1;
+    for (; p < text.length; p++) {
+      if (text[p] === ',') {
+        if (text[p + 1] !== ',') break;
+        p++;
+      }
+      value += text[p];
+    }
+    opts.push({ name, value });
+    at = p + 1;
+  }
+  return opts;
+}
+
+export interface ParseGuestOptions {
+  /** Receives QEMU's deprecation warning for a short-form boolean (`x-flts` for `x-flts=on`). */
+  readonly onWarning?: (warning: string) => void;
+}
+
 /**
  * Parses a QEMU-style property list such as `x-scalable-mode=on,x-flts=on,aw-bits=48,fs1gp=off`
- * over QEMU's defaults. A leading `intel-iommu` driver name and an `id=` are accepted; as in
+ * over QEMU's defaults. A leading `intel-iommu` (the -device driver) and `id=` are accepted; as in
  * QemuOpts, a repeated property takes its last value.
  */
-export function parseGuestProperties(text: string, profile: ProfileId = 'seed'): IntelIommuProps {
+export function parseGuestProperties(text: string, profile: ProfileId = 'seed', options: ParseGuestOptions = {}): IntelIommuProps {
   const props: Record<string, unknown> = { ...INTEL_IOMMU_DEFAULTS };
   const defs = propertiesOf(profile);
-  const items = text === '' ? [] : text.split(',');
-  items.forEach((item, index) => {
-    if (index === 0 && (item === 'intel-iommu' || item === 'driver=intel-iommu')) return;
-    const eq = item.indexOf('=');
-    if (item === '') throw new InputError(`properties[${index}]`, 'empty property (two commas in a row, or a comma at an end)');
-    if (eq < 0) {
-      if (defs.some((d) => d.name === item)) throw new InputError(item, `needs a value, e.g. ${item}=on`);
-      throw unknownProperty(item, profile);
+  splitQemuOpts(text).forEach((opt, index) => {
+    if (index === 0 && opt.shortForm === 'intel-iommu') return;
+    if (opt.name === 'driver' && opt.value === 'intel-iommu') return;
+    if (opt.name === 'id') return;
+    if (opt.name === '') throw new InputError(`properties[${index}]`, 'empty property name (a comma at the start, or a short form with nothing after "no")');
+    const def = defs.find((d) => d.name === opt.name);
+    if (!def) throw unknownProperty(opt.shortForm ?? opt.name, profile);
+    if (opt.shortForm !== undefined) {
+      options.onWarning?.(`short-form boolean option '${opt.shortForm}' deprecated\nPlease use ${opt.name}=${opt.value} instead`);
     }
-    const name = item.slice(0, eq);
-    const value = item.slice(eq + 1);
-    if (name === 'id') return;
-    const def = defs.find((d) => d.name === name);
-    if (!def) throw unknownProperty(name, profile);
-    props[def.field] = parseValue(def, value);
+    props[def.field] = parseValue(def, opt.value);
   });
   return props as unknown as IntelIommuProps;
 }

@@ -150,3 +150,13 @@ describe('decideConfig at pasid (pasid-bits)', () => {
     });
   });
 });
+
+describe('intremap=auto', () => {
+  it('resolves to on (kernel-irqchip=on is not modelled), so eim=on is allowed with it', () => {
+    expect(decideConfig({ ...INTEL_IOMMU_DEFAULTS, eim: 'on', intremap: 'auto' })).toEqual({ ok: true });
+    expect(decideConfig({ ...INTEL_IOMMU_DEFAULTS, eim: 'on', intremap: 'off' })).toEqual({
+      ok: false,
+      error: { message: 'eim=on cannot be selected without intremap=on', hints: [] },
+    });
+  });
+});
