@@ -1,0 +1,46 @@
+import { isProfileId, PROFILES } from '@hiodkit/core';
+import type { PluginWithKnownFailures } from './invocation.js';
+
+/** A plugin given as a module to load: the CLI's `--plugin`, or an isolated run. */
+export interface PluginModule {
+  readonly module: string | URL;
+  /** The export holding the plugin; default: `default`, then `plugin`. */
+  readonly export?: string;
+}
+
+/** Thrown when a module does not hold a usable plugin: a problem with the input, not nonconformance. */
+export class PluginLoadError extends Error {
+  override readonly name = 'PluginLoadError';
+}
+
+/** Problems that make `value` not a checker plugin; empty when it is one. */
+export function pluginShapeProblems(value: unknown): string[] {
+  if (typeof value !== 'object' || value === null) return ['is not an object'];
+  const p = value as Record<string, unknown>;
+  const problems: string[] = [];
+  if (typeof p['name'] !== 'string' || p['name'] === '') problems.push('name: must be a non-empty string');
+  const impl = p['implements'] as Record<string, unknown> | undefined;
+  if (typeof impl !== 'object' || impl === null) problems.push('implements: must be an object like { profile: "seed", kconfig: { VTD_ACCEL: true } }');
+  else {
+    if (!isProfileId(impl['profile'])) problems.push(`implements.profile: must be one of ${PROFILES.join(', ')} (got ${JSON.stringify(impl['profile'])})`);
+    const kconfig = impl['kconfig'] as Record<string, unknown> | undefined;
+    if (typeof kconfig !== 'object' || kconfig === null || typeof kconfig['VTD_ACCEL'] !== 'boolean') problems.push('implements.kconfig.VTD_ACCEL: must be a boolean');
+  }
+  if (typeof p['check'] !== 'function') problems.push('check: must be a function (guest, device) => Outcome');
+  const known = p['knownFailures'];
+  if (known !== undefined && (!Array.isArray(known) || known.some((k) => typeof k !== 'string'))) problems.push('knownFailures: must be an array of property IDs');
+  return problems;
+}
+
+/** The plugin a loaded module exports, or a PluginLoadError saying what is missing. */
+export function pickPlugin(mod: Record<string, unknown>, exportName: string | undefined): PluginWithKnownFailures {
+  const names = exportName !== undefined ? [exportName] : ['default', 'plugin'];
+  const found = names.find((n) => mod[n] !== undefined);
+  if (found === undefined) {
+    const exported = Object.keys(mod).join(', ') || 'nothing';
+    throw new PluginLoadError(`the module has no export ${names.map((n) => JSON.stringify(n)).join(' or ')} (it exports ${exported})`);
+  }
+  const problems = pluginShapeProblems(mod[found]);
+  if (problems.length > 0) throw new PluginLoadError(`export ${JSON.stringify(found)} is not a checker plugin: ${problems.join('; ')}`);
+  return mod[found] as PluginWithKnownFailures;
+}
