@@ -1,1 +1,49 @@
-export {};
+export { accelCaseArb, defaultCaseArb, freeCaseArb, reachableRows, rowCaseArb, rowTargets } from './arbitraries/cases.js';
+export { canonicalCase } from './arbitraries/canonical.js';
+export { guestPropsArb, invalidGuestPropsArb } from './arbitraries/guest.js';
+export { awBitsAnswer, awBitsChoiceArb, hostDeviceDraftArb, pciPlacementArb, type AwBitsChoice, type DeviceDraft } from './arbitraries/host-device.js';
+export { hwInfoTypeArb } from './arbitraries/hw-info-type.js';
+export { TYPE_KIT_IOMMUFD_SUBTYPE, TYPE_KIT_UNKNOWN, kitTypeRegistry, qomObjectArb } from './arbitraries/qom-types.js';
+export { SPECIAL_U64, capRegArb, ecapRegArb, onesRunArb, u64Arb } from './arbitraries/registers.js';
+export { checkProperty, openSession, type ConformanceSession } from './check-property.js';
+export { formatFailure, formatReport } from './format-report.js';
+export {
+  describeFailedInvocation,
+  firstDifference,
+  inProcessPlugin,
+  judgeReturned,
+  type Invocation,
+  type PluginHandle,
+  type PluginWithKnownFailures,
+} from './invocation.js';
+export { isolatedPlugin, moduleHref, type IsolationOptions } from './isolate.js';
+export { buildCombinations, buildsLinking, type BuildCombination } from './kconfig-builds.js';
+export { PluginLoadError, pickPlugin, pluginShapeProblems, type PluginModule } from './plugin-module.js';
+export { PREDICATE_NAMES, PREDICATE_VALUES, classifyCase, type Assignment, type Case, type PredicateName, type PredicateValue } from './predicates.js';
+export { PROPERTY_SPECS } from './properties/catalog.js';
+export { contract } from './properties/contract.js';
+export { FIRST_STAGE_REJECTION, finalRejection } from './properties/final-rejection.js';
+export { kconfig } from './properties/kconfig.js';
+export { breakHidesLater, firstFailure, repairExposesNext } from './properties/precedence.js';
+export { PROPERTY_IDS, Violation, isPropertyId, type PropertyContext, type PropertyId, type PropertySpec } from './properties/property.js';
+export { STUB_HINT, STUB_MESSAGE, stub } from './properties/stub.js';
+export { tableEquivalence } from './properties/table-equivalence.js';
+export { KitError, realize } from './realize.js';
+export {
+  ReferenceTableError,
+  attributeOutcome,
+  completenessProblems,
+  expectedOutcome,
+  loadReferenceTable,
+  parseReferenceTable,
+  referenceTableUrl,
+  rowFor,
+  type Expectation,
+  type ReferenceRow,
+  type ReferenceTable,
+} from './reference.js';
+export type { ConformanceReport, PropertyFailure, PropertyResult, PropertyStatus, RowCoverage } from './report.js';
+export { ConformanceConfigError, DEFAULT_CI_SEED, defaultSeed, openPlugin, runConformance, runProperty, type ConformanceOptions, type PluginInput, type ProgressEvent } from './runner.js';
+export { SCHEMA_FILES, formatSchemaErrors, schemaProblems, schemaUrl, validatorFor, type SchemaFile } from './schemas.js';
+export { KIT_NAME, KIT_VERSION } from './version.js';
+export { caseFromJson, caseToJson, describeOutcome, outcomeProblems, sameOutcome, type CaseJson } from './wire.js';

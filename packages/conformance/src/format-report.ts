@@ -1,0 +1,58 @@
+import type { ConformanceReport, PropertyResult } from './report.js';
+
+const STATUS_MARK: Record<PropertyResult['status'], string> = {
+  passed: 'PASS ',
+  failed: 'FAIL ',
+  'known-failure': 'XFAIL',
+  'unexpected-pass': 'XPASS',
+  'not-applicable': 'n/a  ',
+};
+
+function ms(n: number): string {
+  return n >= 1000 ? `${(n / 1000).toFixed(2)} s` : `${Math.round(n)} ms`;
+}
+
+/** A failed property's counterexample, both outcomes side by side, and how to replay it. */
+export function formatFailure(result: PropertyResult, seed: number, indent = '      '): string {
+  const f = result.failure;
+  if (!f) return '';
+  const lines = [`${indent}${f.summary}`];
+  if (f.row) lines.push(`${indent}row:      ${f.row.id} (${f.row.spec})`);
+  if (f.expected !== undefined) lines.push(`${indent}expected: ${f.expected}`);
+  if (f.actual !== undefined) lines.push(`${indent}actual:   ${f.actual}`);
+  if (f.predicates) lines.push(`${indent}predicates: ${Object.entries(f.predicates).map(([k, v]) => `${k}=${v}`).join(' ')}`);
+  for (const c of f.cases) lines.push(`${indent}${c.label}: ${JSON.stringify(c.case)}`);
+  lines.push(`${indent}shrunk ${f.shrinks} time(s); replay: --property ${result.id} --seed ${seed} --path ${JSON.stringify(f.path)}`);
+  return lines.join('\n');
+}
+
+/** The readable report: a line per property, failures in full, row coverage, time and the verdict. */
+export function formatReport(report: ConformanceReport): string {
+  const { plugin, options } = report;
+  const out: string[] = [];
+  out.push(`hiodkit conformance: ${plugin.name} (${plugin.isolation}) — profile ${report.profile}, CONFIG_VTD_ACCEL=${plugin.implements.kconfig.VTD_ACCEL ? 'y' : 'n'}`);
+  out.push(`  table ${report.table.file} (qemu ${report.table.qemuCommit.slice(0, 12)}, ${report.table.rows} rows) · seed ${options.seed} · ${options.numRuns} runs per property · ${options.timeLimitMs} ms per call`);
+  const width = Math.max(...report.properties.map((p) => p.id.length));
+  for (const p of report.properties) {
+    const detail =
+      p.status === 'not-applicable'
+        ? p.reason ?? ''
+        : p.failure
+          ? `failed after ${p.runs} run(s)`
+          : `${p.runs} runs`;
+    out.push(`  ${STATUS_MARK[p.status]} ${p.id.padEnd(width)}  ${detail.padEnd(24)} ${p.status === 'not-applicable' ? '' : ms(p.durationMs)}`.trimEnd());
+    if (p.failure && (p.status === 'failed' || p.status === 'known-failure')) out.push(formatFailure(p, options.seed));
+    if (p.status === 'unexpected-pass') out.push('      listed in knownFailures but passed: remove it from the list');
+  }
+  if (report.coverage) {
+    out.push(`  row coverage (${report.coverage.cases} generated cases in table-equivalence):`);
+    const idWidth = Math.max(...report.coverage.rows.map((r) => r.id.length));
+    for (const r of report.coverage.rows) {
+      const share = r.reachable ? `${(r.share * 100).toFixed(1).padStart(5)}%  ${'#'.repeat(Math.round(r.share * 50))}` : '   —    not reachable with this CONFIG_VTD_ACCEL';
+      out.push(`    ${r.id.padEnd(idWidth)}  ${share}`);
+    }
+  }
+  if (report.builds.length > 0) out.push(`  builds that link this checker: ${report.builds.length} of 24 (e.g. ${report.builds[0]})`);
+  out.push(`  ${report.conformant ? 'CONFORMANT' : 'NOT CONFORMANT'} in ${ms(report.durationMs)}`);
+  return out.join('\n');
+}

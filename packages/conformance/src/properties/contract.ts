@@ -1,0 +1,37 @@
+import { isDeepStrictEqual } from 'node:util';
+import fc from 'fast-check';
+import type { Outcome } from '@hiodkit/core';
+import { defaultCaseArb } from '../arbitraries/cases.js';
+import { describeFailedInvocation } from '../invocation.js';
+import type { Case } from '../predicates.js';
+import { describeOutcome } from '../wire.js';
+import { Violation, type PropertySpec } from './property.js';
+
+/** The plugin contract: an Outcome every time, the same one twice, inputs untouched, no throw, within the time limit. */
+export const contract: PropertySpec<Case> = {
+  id: 'contract',
+  title: 'returns a schema-valid Outcome, deterministically, without throwing, mutating its input or overrunning the time limit',
+  notApplicable: () => undefined,
+  arbitrary: (ctx) => defaultCaseArb(ctx.table, ctx.declaration),
+  check(ctx, c) {
+    if (ctx.timeouts > ctx.timeoutBudget) fc.pre(false);
+    const outcomes: Outcome[] = [];
+    for (let call = 0; call < 2; call++) {
+      const inv = ctx.plugin.invoke(c);
+      if (inv.kind !== 'outcome') {
+        if (inv.kind === 'timeout') ctx.timeouts++;
+        throw new Violation(`the plugin ${describeFailedInvocation(inv)}`);
+      }
+      if (inv.mutation !== undefined) throw new Violation(`the plugin modified its input: ${inv.mutation}`);
+      outcomes.push(inv.outcome);
+    }
+    const [first, second] = outcomes as [Outcome, Outcome];
+    if (!isDeepStrictEqual(first, second)) {
+      throw new Violation('the plugin answered the same input differently on the second call', {
+        expected: describeOutcome(first),
+        actual: describeOutcome(second),
+      });
+    }
+  },
+  cases: (c) => [{ label: 'case', case: c }],
+};

@@ -1,0 +1,106 @@
+import fc from 'fast-check';
+import type { Outcome, PluginDeclaration, ProfileId } from '@hiodkit/core';
+import { describeFailedInvocation, type PluginHandle } from '../invocation.js';
+import { classifyCase, type Assignment, type Case } from '../predicates.js';
+import { attributeOutcome, rowFor, type ReferenceRow, type ReferenceTable } from '../reference.js';
+import { describeOutcome } from '../wire.js';
+
+export const PROPERTY_IDS = [
+  'contract',
+  'table-equivalence',
+  'precedence/first-failure',
+  'precedence/repair-exposes-next',
+  'precedence/break-hides-later',
+  'final-rejection',
+  'stub',
+  'kconfig',
+] as const;
+export type PropertyId = (typeof PROPERTY_IDS)[number];
+
+export function isPropertyId(value: unknown): value is PropertyId {
+  return typeof value === 'string' && (PROPERTY_IDS as readonly string[]).includes(value);
+}
+
+/** What a property needs to judge one plugin. */
+export interface PropertyContext {
+  readonly profile: ProfileId;
+  readonly table: ReferenceTable;
+  readonly plugin: PluginHandle;
+  readonly declaration: PluginDeclaration;
+  /** Cases classified per row by table-equivalence. */
+  readonly rowHits: Map<string, number>;
+  /** Calls that timed out in the current property run. */
+  timeouts: number;
+  /** Timeouts tolerated after the first one: past them, shrinking stops calling the plugin. */
+  readonly timeoutBudget: number;
+}
+
+/** A labelled case in a counterexample (a metamorphic property shows both cases). */
+export interface LabelledCase {
+  readonly label: string;
+  readonly case: Case;
+}
+
+/** Why a property failed on a case: thrown from a property's check and put in the report. */
+export class Violation extends Error {
+  override readonly name = 'Violation';
+  constructor(
+    readonly summary: string,
+    readonly detail: {
+      readonly expected?: string;
+      readonly actual?: string;
+      readonly row?: ReferenceRow;
+      readonly predicates?: Assignment;
+      readonly cases?: readonly LabelledCase[];
+    } = {},
+  ) {
+    super(summary);
+  }
+}
+
+export interface PropertySpec<T> {
+  readonly id: PropertyId;
+  readonly title: string;
+  /** Why the property does not apply to this plugin, or undefined when it does. */
+  notApplicable(ctx: PropertyContext): string | undefined;
+  arbitrary(ctx: PropertyContext): fc.Arbitrary<T>;
+  /** Fixed inputs run before the generated ones, every time. */
+  examples?(ctx: PropertyContext): T[];
+  /** Throws a Violation when the plugin breaks the property on this input. */
+  check(ctx: PropertyContext, value: T): void;
+  /** The case(s) to show for a counterexample. */
+  cases(value: T): LabelledCase[];
+}
+
+/** Calls the plugin and insists on an Outcome; anything else is a violation of every property. */
+export function outcomeOf(ctx: PropertyContext, c: Case): Outcome {
+  if (ctx.timeouts > ctx.timeoutBudget) fc.pre(false);
+  const inv = ctx.plugin.invoke(c);
+  if (inv.kind === 'outcome') return inv.outcome;
+  if (inv.kind === 'timeout') ctx.timeouts++;
+  throw new Violation(`the plugin ${describeFailedInvocation(inv)}`);
+}
+
+/** The row a case falls in, by the kit's predicates. */
+export function classifiedRow(ctx: PropertyContext, c: Case): { row: ReferenceRow; predicates: Assignment } {
+  const predicates = classifyCase(c, ctx.declaration);
+  return { row: rowFor(ctx.table, predicates), predicates };
+}
+
+/** The check an outcome comes from: a row ID, `accept`, or undefined when no row's message matches. */
+export function attributedTo(ctx: PropertyContext, c: Case, outcome: Outcome): string | undefined {
+  const a = attributeOutcome(ctx.table, c, outcome);
+  if (!a) return undefined;
+  return a.row === 'accept' ? 'accept' : a.row.id;
+}
+
+/** What a row stands for when compared with an attribution: its ID, or `accept` for accepting rows. */
+export function rowKey(row: ReferenceRow): string {
+  return 'accept' in row.expect ? 'accept' : row.id;
+}
+
+export function describeRow(row: ReferenceRow): string {
+  return `${row.id} (${row.spec})`;
+}
+
+export { describeOutcome };

@@ -1,0 +1,187 @@
+import fc from 'fast-check';
+import { isProfileId, PROFILES, type ProfileId } from '@hiodkit/core';
+import { reachableRows } from './arbitraries/cases.js';
+import { inProcessPlugin, type PluginHandle, type PluginWithKnownFailures } from './invocation.js';
+import { isolatedPlugin } from './isolate.js';
+import { buildsLinking } from './kconfig-builds.js';
+import type { PluginModule } from './plugin-module.js';
+import { PROPERTY_SPECS } from './properties/catalog.js';
+import { PROPERTY_IDS, Violation, isPropertyId, type LabelledCase, type PropertyContext, type PropertyId, type PropertySpec } from './properties/property.js';
+import { loadReferenceTable } from './reference.js';
+import type { ConformanceReport, PropertyFailure, PropertyResult } from './report.js';
+import { caseToJson } from './wire.js';
+import { KIT_NAME, KIT_VERSION } from './version.js';
+
+export interface ConformanceOptions {
+  /** Must match the plugin's declared profile when given. */
+  readonly profile?: ProfileId;
+  /** Generated cases per property (default 200). */
+  readonly numRuns?: number;
+  /** fast-check seed; default: HIODKIT_SEED, else a fixed seed under CI, else random. */
+  readonly seed?: number;
+  /** Per call (default 1000 ms); enforced by cutting the call off for module plugins. */
+  readonly timeLimitMs?: number;
+  /** Run only these properties. */
+  readonly properties?: readonly string[];
+  /** Replay one counterexample: fast-check's path, with the seed and a single property. */
+  readonly path?: string;
+  /** Property IDs the plugin is known to fail, added to its own `knownFailures`. */
+  readonly knownFailures?: readonly string[];
+  /** Timeouts tolerated while shrinking a property's counterexample before it stops calling the plugin (default 2). */
+  readonly timeoutBudget?: number;
+  readonly onProgress?: (event: ProgressEvent) => void;
+}
+
+export type ProgressEvent =
+  | { readonly kind: 'start'; readonly property: string; readonly index: number; readonly total: number }
+  | { readonly kind: 'done'; readonly result: PropertyResult; readonly index: number; readonly total: number };
+
+/** A plugin object (runs in this thread), a module to load in a worker, or an already open handle. */
+export type PluginInput = PluginWithKnownFailures | PluginModule | PluginHandle;
+
+/** A mistake in how the kit was asked to run: unknown property or profile, replay without a seed. */
+export class ConformanceConfigError extends Error {
+  override readonly name = 'ConformanceConfigError';
+}
+
+export const DEFAULT_CI_SEED = 0x5eed;
+
+/** HIODKIT_SEED when set, a fixed seed when CI is set, otherwise a fresh random one. */
+export function defaultSeed(env: NodeJS.ProcessEnv = process.env): number {
+  const given = env['HIODKIT_SEED'];
+  if (given !== undefined && given !== '') {
+    const n = Number(given);
+    if (!Number.isSafeInteger(n)) throw new ConformanceConfigError(`HIODKIT_SEED must be an integer, got ${JSON.stringify(given)}`);
+    return n | 0;
+  }
+  if (env['CI'] !== undefined && env['CI'] !== '' && env['CI'] !== 'false') return DEFAULT_CI_SEED;
+  return (Math.random() * 0x7fffffff) | 0;
+}
+
+function isHandle(input: PluginInput): input is PluginHandle {
+  return typeof (input as PluginHandle).invoke === 'function';
+}
+
+function isModule(input: PluginInput): input is PluginModule {
+  return (input as PluginModule).module !== undefined && typeof (input as { check?: unknown }).check !== 'function';
+}
+
+/** Opens a plugin for calling: objects in-process, modules in a worker. */
+export function openPlugin(input: PluginInput, timeLimitMs: number): PluginHandle {
+  if (isHandle(input)) return input;
+  if (isModule(input)) return isolatedPlugin(input, { timeLimitMs });
+  return inProcessPlugin(input, timeLimitMs);
+}
+
+function checkIds(ids: readonly string[], where: string): PropertyId[] {
+  const unknown = ids.filter((id) => !isPropertyId(id));
+  if (unknown.length > 0) throw new ConformanceConfigError(`${where}: unknown property ID ${unknown.map((u) => JSON.stringify(u)).join(', ')} (known: ${PROPERTY_IDS.join(', ')})`);
+  return ids as PropertyId[];
+}
+
+/** Checks the options and the plugin's declaration; throws ConformanceConfigError on a mistake. */
+export function resolveRun(handle: PluginHandle, options: ConformanceOptions) {
+  const declared = handle.declaration.profile;
+  if (!isProfileId(declared)) throw new ConformanceConfigError(`the plugin declares profile ${JSON.stringify(declared)}; the kit knows ${PROFILES.join(', ')}`);
+  if (options.profile !== undefined && !isProfileId(options.profile)) {
+    throw new ConformanceConfigError(`unknown profile ${JSON.stringify(options.profile)} (known: ${PROFILES.join(', ')})`);
+  }
+  if (options.profile !== undefined && options.profile !== declared) {
+    throw new ConformanceConfigError(`the plugin declares profile ${declared}, but the run asks for ${options.profile}`);
+  }
+  const known = new Set([...checkIds(handle.knownFailures, `plugin ${handle.name}: knownFailures`), ...checkIds(options.knownFailures ?? [], 'knownFailures')]);
+  const only = options.properties === undefined ? undefined : new Set(checkIds(options.properties, 'properties'));
+  if (options.path !== undefined && (only === undefined || only.size !== 1)) throw new ConformanceConfigError('a replay path needs exactly one property');
+  if (options.path !== undefined && options.seed === undefined) throw new ConformanceConfigError('a replay path needs the seed it was found with');
+  const numRuns = options.numRuns ?? 200;
+  if (!Number.isSafeInteger(numRuns) || numRuns < 1) throw new ConformanceConfigError(`numRuns must be a positive integer, got ${numRuns}`);
+  const timeLimitMs = options.timeLimitMs ?? 1000;
+  if (!(timeLimitMs > 0)) throw new ConformanceConfigError(`timeLimitMs must be positive, got ${timeLimitMs}`);
+  return { profile: declared, known, only, numRuns, timeLimitMs, seed: options.seed ?? defaultSeed() };
+}
+
+function failureOf(spec: PropertySpec<never>, details: fc.RunDetails<[never]>): PropertyFailure {
+  const error = details.errorInstance;
+  if (!(error instanceof Violation)) throw error instanceof Error ? error : new Error(String(error));
+  const value = (details.counterexample as [never])[0];
+  const cases: LabelledCase[] = error.detail.cases ? [...error.detail.cases] : spec.cases(value);
+  return {
+    summary: error.summary,
+    ...(error.detail.expected !== undefined ? { expected: error.detail.expected } : {}),
+    ...(error.detail.actual !== undefined ? { actual: error.detail.actual } : {}),
+    ...(error.detail.row ? { row: { id: error.detail.row.id, spec: error.detail.row.spec } } : {}),
+    ...(error.detail.predicates ? { predicates: { ...error.detail.predicates } } : {}),
+    cases: cases.map((c) => ({ label: c.label, case: caseToJson(c.case) })),
+    path: details.counterexamplePath ?? '',
+    shrinks: details.numShrinks,
+  };
+}
+
+/** Runs one property against an open plugin. */
+export function runProperty(spec: PropertySpec<never>, ctx: PropertyContext, run: { seed: number; numRuns: number; path?: string; known: boolean }): PropertyResult {
+  const base = { id: spec.id, title: spec.title, seed: run.seed };
+  const reason = spec.notApplicable(ctx);
+  if (reason !== undefined) return { ...base, status: 'not-applicable', reason, runs: 0, durationMs: 0 };
+  ctx.timeouts = 0;
+  const start = performance.now();
+  const examples = run.path === undefined ? (spec.examples?.(ctx) ?? []).map((e) => [e] as [never]) : [];
+  const property = fc.property(spec.arbitrary(ctx), (value) => spec.check(ctx, value));
+  const details = fc.check(property, { seed: run.seed, numRuns: run.numRuns, examples, ...(run.path !== undefined ? { path: run.path } : {}) });
+  const durationMs = performance.now() - start;
+  const runs = details.numRuns;
+  if (details.failed) {
+    const failure = failureOf(spec, details);
+    return { ...base, status: run.known ? 'known-failure' : 'failed', runs, durationMs, failure };
+  }
+  return { ...base, status: run.known ? 'unexpected-pass' : 'passed', runs, durationMs };
+}
+
+/**
+ * Runs the kit on a plugin and returns the report. Nothing the plugin does (throw, hang, garbage,
+ * mutation) escapes as an exception; a mistake in the options throws ConformanceConfigError.
+ */
+export function runConformance(input: PluginInput, options: ConformanceOptions = {}): ConformanceReport {
+  const start = performance.now();
+  const timeLimitMs = options.timeLimitMs ?? 1000;
+  const handle = openPlugin(input, timeLimitMs);
+  try {
+    const run = resolveRun(handle, options);
+    const table = loadReferenceTable(run.profile);
+    const ctx: PropertyContext = {
+      profile: run.profile,
+      table,
+      plugin: handle,
+      declaration: handle.declaration,
+      rowHits: new Map(),
+      timeouts: 0,
+      timeoutBudget: options.timeoutBudget ?? 2,
+    };
+    const specs = PROPERTY_SPECS.filter((s) => run.only === undefined || run.only.has(s.id));
+    const results: PropertyResult[] = [];
+    specs.forEach((spec, index) => {
+      options.onProgress?.({ kind: 'start', property: spec.id, index, total: specs.length });
+      const result = runProperty(spec, ctx, { seed: run.seed, numRuns: run.numRuns, known: run.known.has(spec.id), ...(options.path !== undefined ? { path: options.path } : {}) });
+      results.push(result);
+      options.onProgress?.({ kind: 'done', result, index, total: specs.length });
+    });
+    const reachable = new Set(reachableRows(table, handle.declaration).map((r) => r.id));
+    const cases = [...ctx.rowHits.values()].reduce((a, b) => a + b, 0);
+    const coverage = results.some((r) => r.id === 'table-equivalence' && r.status !== 'not-applicable')
+      ? { cases, rows: table.rows.map((r) => ({ id: r.id, spec: r.spec, hits: ctx.rowHits.get(r.id) ?? 0, share: cases === 0 ? 0 : (ctx.rowHits.get(r.id) ?? 0) / cases, reachable: reachable.has(r.id) })) }
+      : null;
+    return {
+      kit: { name: KIT_NAME, version: KIT_VERSION },
+      plugin: { name: handle.name, isolation: handle.isolation, implements: handle.declaration, knownFailures: [...run.known] },
+      profile: run.profile,
+      table: { file: `reference/${run.profile}.json`, qemuCommit: table.qemuCommit, rows: table.rows.length },
+      options: { seed: run.seed, numRuns: run.numRuns, timeLimitMs: run.timeLimitMs },
+      conformant: results.every((r) => r.status !== 'failed' && r.status !== 'unexpected-pass'),
+      properties: results,
+      coverage,
+      builds: buildsLinking(handle.declaration).map((b) => b.label),
+      durationMs: performance.now() - start,
+    };
+  } finally {
+    if (!isHandle(input)) handle.close();
+  }
+}
