@@ -1,0 +1,72 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { stubPlugin } from '@hiodkit/stub';
+import { vtdPlugin } from '@hiodkit/vtd';
+import { PROPERTY_IDS, caseFromJson, runConformance, type ConformanceReport } from '../src/index.js';
+import { BROKEN_PLUGINS } from './broken/corpus.js';
+import { seedChecker } from './broken/seed-checker.js';
+
+const SEED = 20_260_106;
+const reports = new Map<string, ConformanceReport>();
+
+function run(id: string, plugin: Parameters<typeof runConformance>[0]): ConformanceReport {
+  const report = runConformance(plugin, { seed: SEED, numRuns: 200, timeLimitMs: 100 });
+  reports.set(id, report);
+  return report;
+}
+
+describe('the kill matrix: every broken plugin is caught by the property meant to catch it', () => {
+  it.each(BROKEN_PLUGINS.map((b) => [b.id, b] as const))('%s', { timeout: 60_000 }, (_id, b) => {
+    const report = run(b.id, b.plugin);
+    expect(report.conformant).toBe(false);
+    const result = report.properties.find((p) => p.id === b.caughtBy);
+    expect(result?.status, `${b.id} (${b.fault}) should fail ${b.caughtBy}`).toBe('failed');
+    const failure = result?.failure;
+    expect(failure?.summary.length).toBeGreaterThan(0);
+    // a counterexample that is a valid case, with fast-check's path to replay it
+    expect(failure?.cases.length).toBeGreaterThan(0);
+    for (const c of failure?.cases ?? []) expect(() => caseFromJson(c.case)).not.toThrow();
+    expect(failure?.path).toMatch(/^\d+(:\d+)*$/);
+  });
+
+  it.each([
+    ['the built-in vtd checker', vtdPlugin('seed')],
+    ['the built-in stub', stubPlugin('seed')],
+    ['the corpus baseline with no fault', seedChecker('correct')],
+  ] as const)('%s passes every property', (id, plugin) => {
+    const report = run(id, plugin);
+    expect(report.properties.filter((p) => p.status !== 'passed' && p.status !== 'not-applicable').map((p) => [p.id, p.failure?.summary])).toEqual([]);
+    expect(report.conformant).toBe(true);
+  });
+
+  it('every property catches at least one broken plugin', () => {
+    const killers = new Set(BROKEN_PLUGINS.flatMap((b) => reports.get(b.id)?.properties.filter((p) => p.status === 'failed').map((p) => p.id) ?? []));
+    expect(PROPERTY_IDS.filter((id) => !killers.has(id))).toEqual([]);
+  });
+
+  afterAll(() => {
+    const columns: Record<string, string> = {
+      contract: 'contract',
+      'table-equivalence': 'table',
+      'precedence/first-failure': 'first',
+      'precedence/repair-exposes-next': 'repair',
+      'precedence/break-hides-later': 'break',
+      'final-rejection': 'final',
+      stub: 'stub',
+      kconfig: 'kconfig',
+    };
+    const width = Math.max(...[...reports.keys()].map((id) => id.length));
+    const lines = [`${'plugin'.padEnd(width)}  ${PROPERTY_IDS.map((id) => (columns[id] ?? id).padStart(9)).join('')}`];
+    for (const [id, report] of reports) {
+      const intended = BROKEN_PLUGINS.find((b) => b.id === id)?.caughtBy;
+      const cells = PROPERTY_IDS.map((pid) => {
+        const r = report.properties.find((p) => p.id === pid);
+        const mark = !r || r.status === 'not-applicable' ? '·' : r.status === 'failed' ? (intended === pid ? 'KILL*' : 'kill') : 'pass';
+        return mark.padStart(9);
+      });
+      lines.push(`${id.padEnd(width)}  ${cells.join('')}`);
+    }
+    lines.push('KILL* caught by the property meant to catch it · kill caught as well · pass not caught · "·" not applicable');
+    lines.push('columns: precedence/first-failure, precedence/repair-exposes-next, precedence/break-hides-later, final-rejection');
+    console.log(`\nKill matrix (seed ${SEED}, 200 runs per property)\n${lines.join('\n')}`);
+  });
+});
