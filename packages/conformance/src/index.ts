@@ -4,12 +4,11 @@ export { guestPropsArb, invalidGuestPropsArb } from './arbitraries/guest.js';
 export { awBitsAnswer, awBitsChoiceArb, hostDeviceDraftArb, pciPlacementArb, type AwBitsChoice, type DeviceDraft } from './arbitraries/host-device.js';
 export { hwInfoTypeArb } from './arbitraries/hw-info-type.js';
 export { TYPE_KIT_IOMMUFD_SUBTYPE, TYPE_KIT_UNKNOWN, kitTypeRegistry, qomObjectArb } from './arbitraries/qom-types.js';
-export { SPECIAL_U64, capRegArb, ecapRegArb, onesRunArb, u64Arb } from './arbitraries/registers.js';
+export { SPECIAL_U64, capRegArb, ecapRegArb, fs1gpRoundingArb, onesRunArb, u64Arb } from './arbitraries/registers.js';
 export { checkProperty, openSession, type ConformanceSession } from './check-property.js';
 export { formatFailure, formatReport } from './format-report.js';
 export {
   describeFailedInvocation,
-  firstDifference,
   inProcessPlugin,
   judgeReturned,
   type Invocation,
@@ -18,6 +17,7 @@ export {
 } from './invocation.js';
 export { isolatedPlugin, moduleHref, type IsolationOptions } from './isolate.js';
 export { buildCombinations, buildsLinking, type BuildCombination } from './kconfig-builds.js';
+export { cloneCase, clonePlainData, firstDifference, renderValue, sameCase } from './plain-data.js';
 export { PluginLoadError, pickPlugin, pluginShapeProblems, type PluginModule } from './plugin-module.js';
 export { PREDICATE_NAMES, PREDICATE_VALUES, classifyCase, type Assignment, type Case, type PredicateName, type PredicateValue } from './predicates.js';
 export { PROPERTY_SPECS } from './properties/catalog.js';

@@ -1,6 +1,6 @@
-import { inspect } from 'node:util';
 import type { CheckerPlugin, Outcome, PluginDeclaration } from '@hiodkit/core';
 import type { Case } from './predicates.js';
+import { cloneCase, firstDifference, renderValue, sameCase } from './plain-data.js';
 import { outcomeProblems } from './wire.js';
 
 /** What happened when the kit called a plugin once. */
@@ -26,34 +26,10 @@ export interface PluginHandle {
 /** A checker plugin may list the properties it is known to fail. */
 export type PluginWithKnownFailures = CheckerPlugin & { readonly knownFailures?: readonly string[] };
 
-/** `inspect` of an arbitrary returned value, short enough for a report. */
-export function renderValue(value: unknown): string {
-  const text = inspect(value, { depth: 4, breakLength: Infinity, maxArrayLength: 10, maxStringLength: 200 });
-  return text.length > 400 ? `${text.slice(0, 400)}…` : text;
-}
-
 /** A thrown value as one line: its name and message, never its stack. */
 export function describeThrown(e: unknown): string {
   if (e instanceof Error) return `${e.name}: ${e.message}`;
   return `a non-Error value: ${renderValue(e)}`;
-}
-
-/** The path of the first difference between two plain-data values, or undefined when they are equal. */
-export function firstDifference(before: unknown, after: unknown, path: string): string | undefined {
-  if (Object.is(before, after)) return undefined;
-  if (typeof before !== 'object' || typeof after !== 'object' || before === null || after === null) {
-    return `${path} changed from ${renderValue(before)} to ${renderValue(after)}`;
-  }
-  if (Array.isArray(before) !== Array.isArray(after)) return `${path} changed from ${renderValue(before)} to ${renderValue(after)}`;
-  const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
-  for (const key of keys) {
-    const sub = Array.isArray(before) ? `${path}[${key}]` : `${path}.${key}`;
-    if (!(key in before)) return `${sub} was added`;
-    if (!(key in after)) return `${sub} was deleted`;
-    const diff = firstDifference((before as Record<string, unknown>)[key], (after as Record<string, unknown>)[key], sub);
-    if (diff) return diff;
-  }
-  return undefined;
 }
 
 /** Judges what `check` returned: an Outcome by the shipped schema, or why it is not one. */
@@ -86,8 +62,8 @@ export function inProcessPlugin(plugin: PluginWithKnownFailures, timeLimitMs: nu
     knownFailures: plugin.knownFailures ?? [],
     isolation: 'in-process',
     invoke(c) {
-      const guest = structuredClone(c.guest);
-      const device = structuredClone(c.device);
+      const copy = cloneCase(c);
+      const { guest, device } = copy;
       const start = performance.now();
       let value: unknown;
       try {
@@ -97,7 +73,8 @@ export function inProcessPlugin(plugin: PluginWithKnownFailures, timeLimitMs: nu
       }
       const elapsedMs = performance.now() - start;
       if (elapsedMs > timeLimitMs) return { kind: 'timeout', limitMs: timeLimitMs, elapsedMs };
-      return judgeReturned(value, elapsedMs, firstDifference(c.guest, guest, 'guest') ?? firstDifference(c.device, device, 'device'));
+      const mutation = sameCase(c, copy) ? undefined : (firstDifference(c.guest, guest, 'guest') ?? firstDifference(c.device, device, 'device'));
+      return judgeReturned(value, elapsedMs, mutation);
     },
     close() {},
   };

@@ -1,6 +1,7 @@
 // The worker side of isolatedPlugin(): loads the plugin module and answers one call at a time.
 import { workerData, type MessagePort } from 'node:worker_threads';
-import { describeThrown, firstDifference, renderValue } from './invocation.js';
+import { describeThrown } from './invocation.js';
+import { clonePlainData, firstDifference, renderValue } from './plain-data.js';
 import { pickPlugin } from './plugin-module.js';
 
 interface WorkerData {
@@ -48,7 +49,7 @@ try {
 if (plugin) {
   const loaded = plugin;
   port.on('message', (message: { guest: unknown; device: unknown }) => {
-    const before = structuredClone(message);
+    const before = clonePlainData(message);
     const start = performance.now();
     let value: unknown;
     try {
