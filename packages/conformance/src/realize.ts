@@ -1,5 +1,5 @@
 import { decideConfig, type HostIommuDevice, type IntelIommuProps, type PluginDeclaration, type ProfileId } from '@hiodkit/core';
-import { kitTypeRegistry } from './arbitraries/qom-types.js';
+import { TYPE_KIT_UNKNOWN, kitTypeRegistry } from './arbitraries/qom-types.js';
 import { PREDICATE_NAMES, classifyCase, hostPasidWidth, type Case, type PredicateName } from './predicates.js';
 import type { PartialAssignment } from './reference.js';
 
@@ -58,7 +58,9 @@ function setPredicate(c: Case, p: PredicateName, v: string, profile: ProfileId):
     case 'iommufd': {
       const isIommufd = classifyCase(c, { kconfig: { VTD_ACCEL: true } }).iommufd === 'yes';
       if ((v === 'yes') === isIommufd) return c;
-      return withDevice(c, { qom: registry.instantiate(v === 'yes' ? 'host-iommu-device-iommufd-vfio' : 'host-iommu-device-legacy-vfio') });
+      // outside iommufd, alternate legacy-vfio and a type no checker knows by name
+      const other = device.pci.devfn % 2 === 0 ? 'host-iommu-device-legacy-vfio' : TYPE_KIT_UNKNOWN;
+      return withDevice(c, { qom: registry.instantiate(v === 'yes' ? 'host-iommu-device-iommufd-vfio' : other) });
     }
     case 'vtdType': {
       if (v === 'yes') return withCaps(c, { type: 1 as HostIommuDevice['caps']['type'] });

@@ -30,6 +30,6 @@ export const qomObjectArb = (): fc.Arbitrary<QomObject> =>
       { weight: 5, arbitrary: fc.constant(TYPE_HOST_IOMMU_DEVICE_IOMMUFD_VFIO) },
       { weight: 2, arbitrary: fc.constant(TYPE_HOST_IOMMU_DEVICE_LEGACY_VFIO) },
       { weight: 2, arbitrary: fc.constant(TYPE_KIT_IOMMUFD_SUBTYPE) },
-      { weight: 1, arbitrary: fc.constant(TYPE_KIT_UNKNOWN) },
+      { weight: 2, arbitrary: fc.constant(TYPE_KIT_UNKNOWN) },
     )
     .map((name) => registry.instantiate(name));

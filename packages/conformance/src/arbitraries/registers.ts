@@ -39,9 +39,22 @@ export const u64Arb = (): fc.Arbitrary<bigint> =>
     },
   );
 
+/**
+ * Registers whose bit 56 a JS number gets wrong: all ones below bit 56 round up into it (FS1GP
+ * clear reads as set), all ones below bit 57 round up past it (FS1GP set reads as clear).
+ */
+export const fs1gpRoundingArb = (): fc.Arbitrary<bigint> =>
+  fc.oneof(
+    fc.tuple(fc.bigInt({ min: 0n, max: 127n }), fc.bigInt({ min: 0n, max: 3n })).map(([high, low]) => (high << 57n) | ((FS1GP - 1n) & ~(high === 0n ? low : 0n))),
+    fc.bigInt({ min: 0n, max: 63n }).map((high) => (high << 58n) | ((FS1GP << 1n) - 1n)),
+  );
+
 /** cap_reg: any u64, with FS1GP (bit 56) set in about half the values and clear in the rest. */
 export const capRegArb = (): fc.Arbitrary<bigint> =>
-  fc.tuple(u64Arb(), fc.boolean()).map(([v, fs1gp]) => (fs1gp ? v | FS1GP : v & ~FS1GP));
+  fc.oneof(
+    { weight: 7, arbitrary: fc.tuple(u64Arb(), fc.boolean()).map(([v, fs1gp]) => (fs1gp ? v | FS1GP : v & ~FS1GP)) },
+    { weight: 2, arbitrary: fs1gpRoundingArb() },
+  );
 
 /** ecap_reg: any u64 (PSS, bits 39:35, is then uniform over 0..31). */
 export const ecapRegArb = (): fc.Arbitrary<bigint> => u64Arb();

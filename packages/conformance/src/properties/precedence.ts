@@ -8,8 +8,23 @@ import { classifyCase } from '../predicates.js';
 import { describeOutcome } from '../wire.js';
 import { Violation, attributedTo, classifiedRow, describeRow, outcomeOf, rowKey, type PropertyContext, type PropertySpec } from './property.js';
 
+const memo = new WeakMap<object, Map<string, unknown>>();
+
+/** Pair tables depend only on the table and the declared checker: compute each once. */
+function memoized<T>(ctx: PropertyContext, key: string, compute: () => T): T {
+  let forTable = memo.get(ctx.table);
+  if (!forTable) memo.set(ctx.table, (forTable = new Map()));
+  const k = `${key}:${ctx.declaration.kconfig.VTD_ACCEL}`;
+  if (!forTable.has(k)) forTable.set(k, compute());
+  return forTable.get(k) as T;
+}
+
 /** Rows whose check can be broken and repaired, and the pairs of such checks that can fail together. */
 function failingPairs(ctx: PropertyContext): { first: ReferenceRow; next: ReferenceRow }[] {
+  return memoized(ctx, 'failing', () => computeFailingPairs(ctx));
+}
+
+function computeFailingPairs(ctx: PropertyContext): { first: ReferenceRow; next: ReferenceRow }[] {
   const rows = reachableRows(ctx.table, ctx.declaration);
   const base = canonicalCase(ctx.profile);
   const pairs: { first: ReferenceRow; next: ReferenceRow }[] = [];
@@ -49,6 +64,43 @@ function twoFailuresArb(ctx: PropertyContext): fc.Arbitrary<TwoFailures> {
   );
 }
 
+/** For each row, the later checks that can be broken while the case stays in that row. */
+function shadowedChecks(ctx: PropertyContext): { row: ReferenceRow; later: ReferenceRow[] }[] {
+  return memoized(ctx, 'shadowed', () => {
+    const rows = reachableRows(ctx.table, ctx.declaration);
+    const base = canonicalCase(ctx.profile);
+    const at = (c: Case) => rowFor(ctx.table, classifyCase(c, ctx.declaration)).id;
+    return rows
+      .map((row, i) => {
+        const target = rowTargets(row, ctx.declaration)[0];
+        const later = rows.slice(i + 1).filter((l) => {
+          if (!l.break || !target) return false;
+          try {
+            return at(realize(realize(base, target, ctx.profile, ctx.declaration), l.break, ctx.profile, ctx.declaration)) === row.id;
+          } catch {
+            return false;
+          }
+        });
+        return { row, later };
+      })
+      .filter((s) => s.later.length > 0);
+  });
+}
+
+/** Cases in a row that also break some later checks: a checker that runs a check too early reports one of those. */
+function shadowedFailuresArb(ctx: PropertyContext): fc.Arbitrary<Case> {
+  return fc.oneof(
+    ...shadowedChecks(ctx).map(({ row, later }) =>
+      fc.tuple(rowCaseArb(row, ctx.profile, ctx.declaration), fc.subarray(later, { minLength: 1 })).map(([c, breaks]) =>
+        breaks.reduce((acc, l) => {
+          const next = realize(acc, l.break ?? {}, ctx.profile, ctx.declaration);
+          return rowFor(ctx.table, classifyCase(next, ctx.declaration)).id === row.id ? next : acc;
+        }, c),
+      ),
+    ),
+  );
+}
+
 function expectAttributed(ctx: PropertyContext, c: Case, row: ReferenceRow, what: string, cases: { label: string; case: Case }[]): void {
   const outcome = outcomeOf(ctx, c);
   const got = attributedTo(ctx, c, outcome);
@@ -68,7 +120,7 @@ export const firstFailure: PropertySpec<Case> = {
   id: 'precedence/first-failure',
   title: 'the error reported comes from the first failing check in SPEC order',
   notApplicable: () => undefined,
-  arbitrary: (ctx) => fc.oneof(defaultCaseArb(ctx.table, ctx.declaration), twoFailuresArb(ctx).map((t) => t.c)),
+  arbitrary: (ctx) => fc.oneof(defaultCaseArb(ctx.table, ctx.declaration), shadowedFailuresArb(ctx)),
   check(ctx, c) {
     expectAttributed(ctx, c, classifiedRow(ctx, c).row, 'on this case', [{ label: 'case', case: c }]);
   },
@@ -100,6 +152,10 @@ interface BreakEarlier {
 }
 
 function breakPairs(ctx: PropertyContext): { earlier: ReferenceRow; later: ReferenceRow }[] {
+  return memoized(ctx, 'break', () => computeBreakPairs(ctx));
+}
+
+function computeBreakPairs(ctx: PropertyContext): { earlier: ReferenceRow; later: ReferenceRow }[] {
   const rows = reachableRows(ctx.table, ctx.declaration);
   const base = canonicalCase(ctx.profile);
   const pairs: { earlier: ReferenceRow; later: ReferenceRow }[] = [];
