@@ -8,6 +8,7 @@ export * from './integers.js';
 export * from './kconfig.js';
 export * from './minikconf.js';
 export * from './outcome.js';
+export * from './pci-topology.js';
 export * from './pci.js';
 export * from './plugin.js';
 export * from './printf.js';
