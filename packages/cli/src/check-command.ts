@@ -1,0 +1,251 @@
+import {
+  InputError,
+  PROFILE_INFO,
+  PROFILES,
+  TYPE_HOST_IOMMU_DEVICE_IOMMUFD_VFIO,
+  TYPE_HOST_IOMMU_DEVICE_LEGACY_VFIO,
+  decideConfig,
+  decodeRegister,
+  describeMeaning,
+  formatGuestProperties,
+  hintText,
+  hostIommuTypeRegistry,
+  iommuHwInfoTypeName,
+  parseGuestProperties,
+  propertyName,
+  renderUserVisible,
+  type HostIommuDevice,
+  type IntelIommuProps,
+  type Outcome,
+  type ProfileId,
+  type RegisterName,
+} from '@hiodkit/core';
+import { classifyCase, expectedOutcome, loadReferenceTable, rowFor, sameOutcome } from '@hiodkit/conformance';
+import { stubPlugin } from '@hiodkit/stub';
+import { vtdPlugin } from '@hiodkit/vtd';
+import { choiceOption, integerOption, parseCommandArgs } from './args.js';
+import { EXIT, UsageError } from './cli-error.js';
+import { parseHostDescription, type Backend, type HostDescription } from './host-file.js';
+import type { CliIo } from './io.js';
+import { readJsonFile } from './json-file.js';
+import { BEHIND_PCI_BRIDGE_AT, placeAt } from './placement.js';
+import { sampleHosts } from './sample-hosts.js';
+import { awBitsFromMgaw, readSysfs } from './sysfs.js';
+
+export const CHECK_HELP = `Usage: hiodkit check [--host FILE | --sysfs DIR] [--guest PROPS] [options]
+
+Would QEMU attach this host device to an intel-iommu guest? Prints the verdict as
+QEMU prints it (the vfio "Failed to set vIOMMU" line), the check that decided it,
+and the register fields it read.
+
+  --host FILE            a host device description (schemas/host.schema.json)
+  --sysfs DIR            a DMAR unit (/sys/class/iommu/dmarN) or a PCI device
+                         (/sys/bus/pci/devices/BDF): the verdict comes from the
+                         unit its iommu link names
+  (neither)              check every sample host bundled with hiodkit
+  --guest PROPS          -device intel-iommu properties, QEMU style; default:
+                         scalable mode, x-flts (fsts) and caching-mode on
+  --backend B            iommufd or legacy (overrides the host's)
+  --behind-pci-bridge    place the device behind pcie-root-port + pcie-pci-bridge
+  --host-aw-bits N       get_cap(AW_BITS)'s answer (1..64); with --sysfs the
+                         default is the unit's MGAW
+  --profile P            ${PROFILES.join(', ')} (default seed)
+  --stub                 as a build without CONFIG_VTD_ACCEL
+  --json                 print JSON
+  -h, --help             show this help
+
+Exit codes: 0 compatible, 1 incompatible, 2 bad usage or bad input
+(including a guest configuration QEMU refuses to start with).`;
+
+/** The configuration the question is about: nested translation, which needs scalable mode and caching-mode. */
+function defaultGuest(profile: ProfileId): string {
+  return [propertyName(profile, 'scalableMode'), propertyName(profile, 'flts'), 'caching-mode'].map((p) => `${p}=on`).join(',');
+}
+
+const FIELDS_READ: Record<ProfileId, [RegisterName, string][]> = {
+  seed: [['cap', 'FS1GP']],
+  bridge: [['cap', 'FS1GP']],
+  relaxed: [['cap', 'FS1GP']],
+  fsts: [['cap', 'FS1GP']],
+  pasid: [['cap', 'FS1GP'], ['ecap', 'PSS']],
+};
+/** Fields that tell a reader whether nesting can work, though the check does not read them. */
+const CONTEXT: [RegisterName, string][] = [['cap', 'MGAW'], ['cap', 'SAGAW'], ['ecap', 'SMTS'], ['ecap', 'FSTS'], ['ecap', 'SSTS'], ['ecap', 'NEST'], ['ecap', 'PASID'], ['ecap', 'PSS']];
+
+function fieldReport(device: HostIommuDevice, wanted: [RegisterName, string][]) {
+  const vtd = device.caps.vendorCaps.vtd;
+  return wanted.map(([reg, name]) => {
+    const value = reg === 'cap' ? vtd.capReg : vtd.ecapReg;
+    const f = decodeRegister(reg, value).fields.find((d) => d.field.name === name);
+    if (!f) throw new Error(`no field ${name} in ${reg}_reg`);
+    const bits = f.field.lsb === f.field.msb ? `bit ${f.field.lsb}` : `bits ${f.field.msb}:${f.field.lsb}`;
+    return { register: `${reg}_reg`, value: `0x${value.toString(16)}`, field: f.field.name, ...(f.field.linuxName ? { linux: f.field.linuxName } : {}), bits, raw: `0x${f.raw.toString(16)}`, meaning: describeMeaning(f.field, f.meaning), title: f.field.title };
+  });
+}
+
+interface Verdict {
+  readonly id: string;
+  readonly host: HostDescription;
+  readonly outcome: Outcome;
+  readonly row: { readonly id: string; readonly spec: string };
+  readonly line: string;
+}
+
+function check(id: string, host: HostDescription, props: IntelIommuProps, profile: ProfileId, stub: boolean): Verdict {
+  const plugin = stub ? stubPlugin(profile) : vtdPlugin(profile);
+  const guest = { props, attached: [] };
+  const outcome = plugin.check(guest, host.device);
+  const c = { guest, device: host.device };
+  const row = rowFor(loadReferenceTable(profile), classifyCase(c, plugin.implements));
+  if (!sameOutcome(outcome, expectedOutcome(row, c))) throw new Error(`the checker and reference/${profile}.json disagree on ${id}`);
+  const option = host.backend === 'iommufd' ? `vfio-pci,host=${host.device.name},iommufd=iommufd0` : `vfio-pci,host=${host.device.name}`;
+  const line = outcome.ok ? '' : renderUserVisible(outcome.error, host.device.name, { kind: 'cold', deviceOption: option });
+  return { id, host, outcome, row: { id: row.id, spec: row.spec }, line };
+}
+
+function withOverrides(host: HostDescription, backend: Backend | undefined, behindBridge: boolean, awBits: number | undefined): HostDescription {
+  let next = host;
+  if (backend !== undefined && backend !== host.backend) {
+    const qom = hostIommuTypeRegistry().instantiate(backend === 'iommufd' ? TYPE_HOST_IOMMU_DEVICE_IOMMUFD_VFIO : TYPE_HOST_IOMMU_DEVICE_LEGACY_VFIO);
+    next = { ...next, backend, device: { ...next.device, qom } };
+  }
+  if (behindBridge) {
+    const guest = placeAt(BEHIND_PCI_BRIDGE_AT, '--behind-pci-bridge');
+    next = { ...next, guest, device: { ...next.device, pci: guest.placement } };
+  }
+  if (awBits !== undefined) next = { ...next, awBitsFrom: 'description', device: { ...next.device, awBits: { kind: 'value', bits: awBits } } };
+  return next;
+}
+
+function hostFromSysfs(dir: string): HostDescription {
+  const target = readSysfs(dir);
+  const { unit } = target;
+  const name = target.kind === 'pci-device' ? target.bdf : unit.name;
+  const guest = placeAt(['02.0'], 'pci');
+  const pss = decodeRegister('ecap', unit.ecap).fields.find((f) => f.field.name === 'PSS');
+  const pasid = decodeRegister('ecap', unit.ecap).fields.find((f) => f.field.name === 'PASID')?.meaning === true;
+  const device: HostIommuDevice = {
+    name,
+    qom: hostIommuTypeRegistry().instantiate(TYPE_HOST_IOMMU_DEVICE_IOMMUFD_VFIO),
+    caps: {
+      type: 1 as HostIommuDevice['caps']['type'],
+      hwCaps: 0n as HostIommuDevice['caps']['hwCaps'],
+      vendorCaps: { vtd: { flags: 0 as HostIommuDevice['caps']['type'], capReg: unit.cap, ecapReg: unit.ecap } },
+      maxPasidLog2: pasid ? (pss?.meaning as number) : 0,
+    },
+    awBits: { kind: 'value', bits: awBitsFromMgaw(unit.cap) },
+    pci: guest.placement,
+  };
+  return { device, backend: 'iommufd', unit, awBitsFrom: 'mgaw', guest };
+}
+
+function describeHost(v: Verdict): string[] {
+  const { host } = v;
+  const d = host.device;
+  const unit = host.unit ? ` on DMAR unit ${host.unit.name}${host.unit.address ? ` at ${host.unit.address}` : ''}${host.unit.version ? `, version ${host.unit.version}` : ''}${host.unit.path ? ` (${host.unit.path})` : ''}` : '';
+  const type = iommuHwInfoTypeName(d.caps.type);
+  const aw = d.awBits.kind === 'value' ? `${d.awBits.bits}${host.awBitsFrom === 'mgaw' ? " (the unit's MGAW; QEMU asks the kernel's IOVA ranges, which sysfs does not show)" : ''}` : d.awBits.kind;
+  return [
+    `${v.id}: ${d.name}${unit}`,
+    `  ${host.backend} backend (${d.qom.type}) · IOMMU type ${d.caps.type}${type ? ` (${type})` : ''} · host aw-bits ${aw}`,
+    `  in the guest: ${host.guest.description}`,
+    ...(host.description ? [`  ${host.description}`] : []),
+  ];
+}
+
+export function checkCommand(argv: readonly string[], io: CliIo): number {
+  const { values } = parseCommandArgs('check', argv, {
+    host: { type: 'string' },
+    sysfs: { type: 'string' },
+    guest: { type: 'string' },
+    backend: { type: 'string' },
+    'behind-pci-bridge': { type: 'boolean' },
+    'host-aw-bits': { type: 'string' },
+    profile: { type: 'string' },
+    stub: { type: 'boolean' },
+    json: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  if (values.help) {
+    io.stdout(`${CHECK_HELP}\n`);
+    return EXIT.ok;
+  }
+  if (values.host !== undefined && values.sysfs !== undefined) throw new UsageError('give --host or --sysfs, not both', 'check');
+  const profile = choiceOption('--profile', values.profile, PROFILES) ?? 'seed';
+  const backend = choiceOption('--backend', values.backend, ['iommufd', 'legacy'] as const);
+  const awBits = integerOption('--host-aw-bits', values['host-aw-bits'], 1, 64);
+  const stub = values.stub === true;
+
+  const guestText = values.guest ?? defaultGuest(profile);
+  const warnings: string[] = [];
+  let props: IntelIommuProps;
+  try {
+    props = parseGuestProperties(guestText, profile, { onWarning: (w) => warnings.push(w) });
+  } catch (e) {
+    if (e instanceof InputError) throw new InputError(`--guest ${e.path}`, e.reason);
+    throw e;
+  }
+  for (const w of warnings) io.stderr(`hiodkit check: warning: ${w}\n`);
+  const decided = decideConfig(props, profile);
+  if (!decided.ok) {
+    io.stderr(`qemu-system-x86_64: -device intel-iommu,${guestText}: ${decided.error.message}\n${hintText(decided.error)}`);
+    io.stderr(`hiodkit check: QEMU refuses this intel-iommu configuration before any device is attached\n`);
+    return EXIT.usage;
+  }
+
+  let hosts: { id: string; host: HostDescription }[];
+  let source: string;
+  if (values.host !== undefined) {
+    const path = values.host;
+    try {
+      hosts = [{ id: path, host: parseHostDescription(readJsonFile(path)) }];
+    } catch (e) {
+      if (e instanceof InputError && e.path !== path) throw new InputError(`--host ${path}: ${e.path}`, e.reason);
+      throw e;
+    }
+    source = `host ${path}`;
+  } else if (values.sysfs !== undefined) {
+    hosts = [{ id: values.sysfs, host: hostFromSysfs(values.sysfs) }];
+    source = `sysfs ${values.sysfs}`;
+  } else {
+    hosts = sampleHosts();
+    source = `no --host or --sysfs given: the ${hosts.length} sample hosts bundled with hiodkit`;
+  }
+  const verdicts = hosts.map(({ id, host }) => check(id, withOverrides(host, backend, values['behind-pci-bridge'] === true, awBits), props, profile, stub));
+
+  if (values.json) {
+    const out = {
+      profile,
+      qemuCommit: PROFILE_INFO[profile].commit,
+      checker: stub ? 'stub' : 'accel',
+      guest: { properties: formatGuestProperties(props, profile), given: guestText },
+      source,
+      verdicts: verdicts.map((v) => ({
+        id: v.id,
+        host: v.host.device.name,
+        ...(v.host.unit ? { unit: v.host.unit } : {}),
+        backend: v.host.backend,
+        placement: v.host.guest.description,
+        compatible: v.outcome.ok,
+        ...(v.outcome.ok ? {} : { error: v.outcome.error, line: v.line }),
+        decidedBy: v.row,
+        fieldsRead: fieldReport(v.host.device, FIELDS_READ[profile]),
+      })),
+    };
+    io.stdout(`${JSON.stringify(out, null, 2)}\n`);
+  } else {
+    io.stdout(`hiodkit check · profile ${profile} (qemu ${PROFILE_INFO[profile].commit}) · ${stub ? 'CONFIG_VTD_ACCEL off (stub)' : 'CONFIG_VTD_ACCEL on'}\n`);
+    io.stdout(`guest: -device intel-iommu,${guestText}\n${source}\n`);
+    for (const v of verdicts) {
+      io.stdout(`\n${describeHost(v).join('\n')}\n`);
+      io.stdout(`  ${v.outcome.ok ? 'COMPATIBLE' : 'INCOMPATIBLE'}: decided by ${v.row.id} (${v.row.spec})\n`);
+      if (!v.outcome.ok) io.stdout(`${v.line.split('\n').map((l) => (l === '' ? '' : `    ${l}`)).join('\n').trimEnd()}\n`);
+      if (v.host.device.caps.type === 1) {
+        io.stdout('  register fields the check reads:\n');
+        for (const f of fieldReport(v.host.device, FIELDS_READ[profile])) io.stdout(`    ${f.register} ${f.value}: ${f.field}${f.linux ? ` (${f.linux})` : ''} ${f.bits} = ${f.raw} · ${f.title}: ${f.meaning}\n`);
+        io.stdout(`  context: ${fieldReport(v.host.device, CONTEXT).map((f) => `${f.field} ${f.meaning}`).join(' · ')}\n`);
+      }
+    }
+  }
+  return verdicts.every((v) => v.outcome.ok) ? EXIT.ok : EXIT.failed;
+}

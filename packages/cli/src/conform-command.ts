@@ -1,0 +1,110 @@
+import { writeFileSync } from 'node:fs';
+import { PROFILES, type ProfileId } from '@hiodkit/core';
+import { PROPERTY_IDS, formatReport, processPlugin, runConformance, type ConformanceReport, type PluginInput } from '@hiodkit/conformance';
+import { STUB_PLUGINS } from '@hiodkit/stub';
+import { VTD_PLUGINS } from '@hiodkit/vtd';
+import { choiceOption, integerOption, parseCommandArgs, splitCommandLine } from './args.js';
+import { EXIT, UsageError } from './cli-error.js';
+import type { CliIo } from './io.js';
+import { progressLine } from './progress.js';
+import { junitXml } from './junit.js';
+
+export const CONFORM_HELP = `Usage: hiodkit conform [--plugin FILE [--export NAME] | --exec "CMD ARGS"] [options]
+
+Runs the conformance kit on a checker plugin and prints a report: a line per
+property, the shrunk counterexample of each failure, row coverage and time.
+With no plugin, runs it on the built-in checkers (vtd accel and stub) at every
+profile, or at --profile.
+
+  --plugin FILE       an ES module exporting a plugin (default export, or
+                      "plugin", or --export NAME); runs in a worker thread
+  --exec "CMD ARGS"   a program speaking the JSON-lines protocol (PROTOCOL.md)
+  --builtin WHICH     all, vtd or stub (the default when no plugin is given)
+  --profile P         ${PROFILES.join(', ')}; must match what the plugin declares
+  --runs N            generated cases per property (default 200)
+  --seed S            fast-check seed (default: HIODKIT_SEED, fixed under CI,
+                      else random; always printed)
+  --time-limit MS     per call (default 1000)
+  --property ID       run only this property (repeatable):
+                      ${PROPERTY_IDS.join(', ')}
+  --path PATH         replay one counterexample (with --seed and one --property)
+  --known-failure ID  a property the plugin is known to fail (repeatable)
+  --json FILE         write the report(s) as JSON (schemas/report.schema.json)
+  --junit FILE        write JUnit XML
+  -h, --help          show this help
+
+Exit codes: 0 conformant, 1 nonconformant, 2 bad usage or bad input
+(including a plugin that cannot be loaded).`;
+
+export function conformCommand(argv: readonly string[], io: CliIo): number {
+  const { values } = parseCommandArgs('conform', argv, {
+    plugin: { type: 'string' },
+    export: { type: 'string' },
+    exec: { type: 'string' },
+    builtin: { type: 'string' },
+    profile: { type: 'string' },
+    runs: { type: 'string' },
+    seed: { type: 'string' },
+    'time-limit': { type: 'string' },
+    property: { type: 'string', multiple: true },
+    path: { type: 'string' },
+    'known-failure': { type: 'string', multiple: true },
+    json: { type: 'string' },
+    junit: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  if (values.help) {
+    io.stdout(`${CONFORM_HELP}\n`);
+    return EXIT.ok;
+  }
+  const sources = [values.plugin, values.exec, values.builtin].filter((v) => v !== undefined);
+  if (sources.length > 1) throw new UsageError('give one of --plugin, --exec and --builtin', 'conform');
+  if (values.export !== undefined && values.plugin === undefined) throw new UsageError('--export names an export of --plugin', 'conform');
+  const profile = choiceOption('--profile', values.profile, PROFILES);
+  const builtin = choiceOption('--builtin', values.builtin, ['all', 'vtd', 'stub'] as const);
+  const numRuns = integerOption('--runs', values.runs, 1, 1_000_000);
+  const seed = integerOption('--seed', values.seed, -0x8000_0000, 0x7fff_ffff);
+  const timeLimitMs = integerOption('--time-limit', values['time-limit'], 1, 3_600_000);
+  const options = {
+    ...(numRuns !== undefined ? { numRuns } : {}),
+    ...(seed !== undefined ? { seed } : {}),
+    ...(timeLimitMs !== undefined ? { timeLimitMs } : {}),
+    ...(values.property !== undefined ? { properties: values.property } : {}),
+    ...(values.path !== undefined ? { path: values.path } : {}),
+    ...(values['known-failure'] !== undefined ? { knownFailures: values['known-failure'] } : {}),
+  };
+
+  const targets: { label: string; input: () => PluginInput; profile?: ProfileId }[] = [];
+  if (values.plugin !== undefined) {
+    const module = values.plugin;
+    targets.push({ label: module, input: () => ({ module, ...(values.export !== undefined ? { export: values.export } : {}) }) });
+  } else if (values.exec !== undefined) {
+    const [command = '', ...args] = splitCommandLine(values.exec);
+    targets.push({ label: values.exec, input: () => processPlugin({ command, args, cwd: io.cwd }, { timeLimitMs: timeLimitMs ?? 1000 }) });
+  } else {
+    const which = builtin ?? 'all';
+    for (const p of profile !== undefined ? [profile] : PROFILES) {
+      if (which !== 'stub') targets.push({ label: VTD_PLUGINS[p].name, input: () => VTD_PLUGINS[p], profile: p });
+      if (which !== 'vtd') targets.push({ label: STUB_PLUGINS[p].name, input: () => STUB_PLUGINS[p], profile: p });
+    }
+  }
+
+  const reports: ConformanceReport[] = [];
+  for (const target of targets) {
+    const progress = progressLine(io, target.label);
+    const input = target.input();
+    try {
+      reports.push(runConformance(input, { ...options, ...(profile !== undefined ? { profile } : {}), ...(progress.onProgress ? { onProgress: progress.onProgress } : {}) }));
+    } finally {
+      progress.done();
+      // a handle opened here (--exec) is closed here; runConformance closes what it opens itself
+      if (typeof (input as { close?: unknown }).close === 'function') (input as { close(): void }).close();
+    }
+    io.stdout(`${formatReport(reports[reports.length - 1] as ConformanceReport)}\n\n`);
+  }
+  if (values.json !== undefined) writeFileSync(values.json, `${JSON.stringify(reports.length === 1 ? reports[0] : reports, null, 2)}\n`);
+  if (values.junit !== undefined) writeFileSync(values.junit, junitXml(reports));
+  const conformant = reports.every((r) => r.conformant);
+  if (reports.length > 1) io.stdout(`${reports.filter((r) => r.conformant).length} of ${reports.length} plugins conformant\n`);
+  return conformant ? EXIT.ok : EXIT.failed;
+}

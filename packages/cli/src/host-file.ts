@@ -1,0 +1,129 @@
+import { readFileSync } from 'node:fs';
+import { Ajv, type ValidateFunction } from 'ajv';
+import {
+  InputError,
+  TYPE_HOST_IOMMU_DEVICE_IOMMUFD_VFIO,
+  TYPE_HOST_IOMMU_DEVICE_LEGACY_VFIO,
+  hostIommuTypeRegistry,
+  parseU32,
+  parseU64,
+  type AwBitsAnswer,
+  type HostIommuDevice,
+} from '@hiodkit/core';
+import { formatSchemaErrors } from '@hiodkit/conformance';
+import { DEFAULT_AT, placeAt, type GuestPlacement } from './placement.js';
+
+export type Backend = 'iommufd' | 'legacy';
+
+/** The DMAR unit a device's registers come from. */
+export interface DmarUnit {
+  readonly name: string;
+  readonly address?: string;
+  readonly version?: string;
+  /** Where it was read: a sysfs directory. */
+  readonly path?: string;
+}
+
+/** A host IOMMU device ready to check, with where its data came from. */
+export interface HostDescription {
+  readonly device: HostIommuDevice;
+  readonly backend: Backend;
+  readonly unit?: DmarUnit;
+  readonly description?: string;
+  /** How get_cap's aw-bits were found: given, or estimated from the unit's MGAW (sysfs). */
+  readonly awBitsFrom: 'description' | 'mgaw';
+  /** Where the device sits in the guest. */
+  readonly guest: GuestPlacement;
+}
+
+interface HostJson {
+  readonly name: string;
+  readonly backend: Backend;
+  readonly description?: string;
+  readonly unit?: { readonly name: string; readonly address?: string; readonly version?: string };
+  readonly caps: {
+    readonly type: number | string;
+    readonly hwCaps: string;
+    readonly vtd: { readonly flags: number | string; readonly capReg: string; readonly ecapReg: string };
+    readonly maxPasidLog2?: number;
+  };
+  readonly awBits: number | 'no-get-cap';
+  readonly pci?: { readonly at: readonly string[] };
+}
+
+export const HOST_SCHEMA_URL = new URL('../schemas/host.schema.json', import.meta.url);
+let validate: ValidateFunction | undefined;
+
+function hostValidator(): ValidateFunction {
+  validate ??= new Ajv({ allErrors: true, strict: true }).compile(JSON.parse(readFileSync(HOST_SCHEMA_URL, 'utf8')) as object);
+  return validate;
+}
+
+const U64_FIELDS = new Set(['capReg', 'ecapReg', 'hwCaps']);
+const U32_FIELDS = new Set(['type', 'flags']);
+
+/** The schema's problems, with u32/u64 fields explained by the integer parsers (why a JSON number is refused). */
+function hostProblems(json: unknown): string[] {
+  const v = hostValidator();
+  if (v(json)) return [];
+  const problems = new Set<string>();
+  for (const e of v.errors ?? []) {
+    const segments = e.instancePath.split('/').slice(1);
+    const field = segments[segments.length - 1] ?? '';
+    const value = segments.reduce<unknown>((node, seg) => (node as Record<string, unknown> | undefined)?.[seg], json);
+    const path = segments.join('.');
+    if ((U64_FIELDS.has(field) || U32_FIELDS.has(field)) && segments[0] === 'caps') {
+      try {
+        if (U64_FIELDS.has(field)) parseU64(value, path);
+        else parseU32(value, path);
+      } catch (err) {
+        if (err instanceof InputError) {
+          problems.add(err.message);
+          continue;
+        }
+      }
+    }
+    for (const line of formatSchemaErrors([e], '')) problems.add(line.replace(/^\.?/, '').replace(/^: /, '(root): '));
+  }
+  return [...problems];
+}
+
+/** A host description from parsed JSON; InputError names the first bad field and why. */
+export function parseHostDescription(json: unknown): HostDescription {
+  const problems = hostProblems(json);
+  if (problems.length > 0) {
+    const [first = '', ...rest] = problems;
+    const cut = first.indexOf(': ');
+    throw new InputError(first.slice(0, cut), first.slice(cut + 2) + (rest.length > 0 ? ` (and ${rest.length} more: ${rest.join('; ')})` : ''));
+  }
+  const h = json as HostJson;
+  const registry = hostIommuTypeRegistry();
+  const awBits: AwBitsAnswer = h.awBits === 'no-get-cap' ? { kind: 'no-get-cap' } : { kind: 'value', bits: h.awBits };
+  const guest = placeAt(h.pci?.at ?? DEFAULT_AT, 'pci');
+  const device: HostIommuDevice = {
+    name: h.name,
+    qom: registry.instantiate(h.backend === 'iommufd' ? TYPE_HOST_IOMMU_DEVICE_IOMMUFD_VFIO : TYPE_HOST_IOMMU_DEVICE_LEGACY_VFIO),
+    caps: {
+      type: parseU32(h.caps.type, 'caps.type'),
+      hwCaps: parseU64(h.caps.hwCaps, 'caps.hwCaps'),
+      vendorCaps: {
+        vtd: {
+          flags: parseU32(h.caps.vtd.flags, 'caps.vtd.flags'),
+          capReg: parseU64(h.caps.vtd.capReg, 'caps.vtd.capReg'),
+          ecapReg: parseU64(h.caps.vtd.ecapReg, 'caps.vtd.ecapReg'),
+        },
+      },
+      maxPasidLog2: h.caps.maxPasidLog2 ?? 0,
+    },
+    awBits,
+    pci: guest.placement,
+  };
+  return {
+    device,
+    backend: h.backend,
+    ...(h.unit ? { unit: h.unit } : {}),
+    ...(h.description !== undefined ? { description: h.description } : {}),
+    awBitsFrom: 'description',
+    guest,
+  };
+}

@@ -1,0 +1,67 @@
+import { readFileSync } from 'node:fs';
+import { InputError } from '@hiodkit/core';
+import { ConformanceConfigError, PluginLoadError, ReferenceTableError } from '@hiodkit/conformance';
+import { CHECK_HELP, checkCommand } from './check-command.js';
+import { EXIT, UsageError } from './cli-error.js';
+import { CONFORM_HELP, conformCommand } from './conform-command.js';
+import { DECODE_HELP, decodeCommand } from './decode-command.js';
+import type { CliIo } from './io.js';
+
+const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+export const MAIN_HELP = `Usage: hiodkit <command> [options]
+
+hiodkit models QEMU's host-device check for -device intel-iommu,x-flts=on and
+tests other implementations of it against QEMU's behaviour.
+
+Commands:
+  check     would QEMU attach this host device? the verdict as QEMU prints it
+  decode    every field of the VT-d cap and ecap registers
+  conform   run the conformance kit on a checker plugin (or the built-in ones)
+
+Run 'hiodkit <command> --help' for a command's options.
+
+Exit codes:
+  0  conformant / compatible / done
+  1  nonconformant / incompatible
+  2  bad usage or bad input
+  3  an internal error in hiodkit (please report it)`;
+
+const COMMANDS: Record<string, { run: (argv: readonly string[], io: CliIo) => number; help: string }> = {
+  check: { run: checkCommand, help: CHECK_HELP },
+  decode: { run: decodeCommand, help: DECODE_HELP },
+  conform: { run: conformCommand, help: CONFORM_HELP },
+};
+
+/** Runs the CLI; returns the exit code. Nothing escapes as an exception and no stack is printed. */
+export function main(argv: readonly string[], io: CliIo): number {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    io.stdout(`${MAIN_HELP}\n`);
+    return command === undefined ? EXIT.usage : EXIT.ok;
+  }
+  if (command === '--version' || command === '-v') {
+    io.stdout(`${VERSION}\n`);
+    return EXIT.ok;
+  }
+  const entry = COMMANDS[command];
+  if (!entry) {
+    io.stderr(`hiodkit: unknown command ${JSON.stringify(command)}; the commands are ${Object.keys(COMMANDS).join(', ')}\nTry 'hiodkit --help'.\n`);
+    return EXIT.usage;
+  }
+  try {
+    return entry.run(rest, io);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.stderr(`hiodkit ${command}: ${e.message}\nTry 'hiodkit ${command} --help'.\n`);
+      return EXIT.usage;
+    }
+    if (e instanceof InputError || e instanceof ConformanceConfigError || e instanceof PluginLoadError || e instanceof ReferenceTableError) {
+      io.stderr(`hiodkit ${command}: ${e.message}\n`);
+      return EXIT.usage;
+    }
+    const detail = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+    io.stderr(`hiodkit ${command}: internal error: ${detail}\n`);
+    return EXIT.internal;
+  }
+}

@@ -1,0 +1,27 @@
+import { readdirSync } from 'node:fs';
+import { InputError } from '@hiodkit/core';
+import { parseHostDescription, type HostDescription } from './host-file.js';
+import { readJsonFile } from './json-file.js';
+
+/** The hosts that ship with the CLI (hosts/*.json), used when `check` is given no host. */
+export const SAMPLE_HOSTS_DIR = new URL('../hosts/', import.meta.url);
+
+export interface SampleHost {
+  readonly id: string;
+  readonly host: HostDescription;
+}
+
+export function sampleHosts(): SampleHost[] {
+  return readdirSync(SAMPLE_HOSTS_DIR)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .map((file) => {
+      const path = new URL(file, SAMPLE_HOSTS_DIR).pathname;
+      try {
+        return { id: file.replace(/\.json$/, ''), host: parseHostDescription(readJsonFile(path)) };
+      } catch (e) {
+        if (e instanceof InputError) throw new InputError(`hosts/${file} ${e.path}`, e.reason);
+        throw e;
+      }
+    });
+}
