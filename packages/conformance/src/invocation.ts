@@ -28,17 +28,21 @@ export type PluginWithKnownFailures = CheckerPlugin & { readonly knownFailures?:
 
 /** A thrown value as one line: its name and message, never its stack. */
 export function describeThrown(e: unknown): string {
-  if (e instanceof Error) return `${e.name}: ${e.message}`;
-  return `a non-Error value: ${renderValue(e)}`;
+  try {
+    if (e instanceof Error) return `${e.name}: ${e.message}`;
+    return `a non-Error value: ${renderValue(e)}`;
+  } catch {
+    return 'a value that throws when read';
+  }
 }
 
 /** Judges what `check` returned: an Outcome by the shipped schema, or why it is not one. */
 export function judgeReturned(value: unknown, elapsedMs: number, mutation: string | undefined): Invocation {
-  if (typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function') {
-    return { kind: 'invalid', value: 'a Promise', problems: ['check returned a Promise; it must return an Outcome synchronously'], elapsedMs };
-  }
   let outcome: Outcome;
   try {
+    if (typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function') {
+      return { kind: 'invalid', value: 'a Promise', problems: ['check returned a Promise; it must return an Outcome synchronously'], elapsedMs };
+    }
     const problems = outcomeProblems(value);
     if (problems.length > 0) return { kind: 'invalid', value: renderValue(value), problems, elapsedMs };
     // a fresh plain copy: the kit never touches the plugin's object again (getters, proxies)
@@ -48,6 +52,15 @@ export function judgeReturned(value: unknown, elapsedMs: number, mutation: strin
     return { kind: 'invalid', value: 'an object whose properties cannot be read', problems: [`reading it threw ${describeThrown(e)}`], elapsedMs };
   }
   return mutation === undefined ? { kind: 'outcome', outcome, elapsedMs } : { kind: 'outcome', outcome, elapsedMs, mutation };
+}
+
+/** How a plugin changed its copy of the case, or undefined; reading a planted getter that throws counts as a change. */
+export function mutationOf(original: Case, copy: Case): string | undefined {
+  try {
+    return sameCase(original, copy) ? undefined : (firstDifference(original.guest, copy.guest, 'guest') ?? firstDifference(original.device, copy.device, 'device'));
+  } catch (e) {
+    return `the input was changed so that reading it throws ${describeThrown(e)}`;
+  }
 }
 
 /**
@@ -73,8 +86,7 @@ export function inProcessPlugin(plugin: PluginWithKnownFailures, timeLimitMs: nu
       }
       const elapsedMs = performance.now() - start;
       if (elapsedMs > timeLimitMs) return { kind: 'timeout', limitMs: timeLimitMs, elapsedMs };
-      const mutation = sameCase(c, copy) ? undefined : (firstDifference(c.guest, guest, 'guest') ?? firstDifference(c.device, device, 'device'));
-      return judgeReturned(value, elapsedMs, mutation);
+      return judgeReturned(value, elapsedMs, mutationOf(c, copy));
     },
     close() {},
   };

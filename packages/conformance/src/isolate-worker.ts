@@ -1,7 +1,8 @@
 // The worker side of isolatedPlugin(): loads the plugin module and answers one call at a time.
 import { workerData, type MessagePort } from 'node:worker_threads';
-import { describeThrown } from './invocation.js';
-import { clonePlainData, firstDifference, renderValue } from './plain-data.js';
+import { describeThrown, mutationOf } from './invocation.js';
+import { cloneCase, renderValue } from './plain-data.js';
+import type { Case } from './predicates.js';
 import { pickPlugin } from './plugin-module.js';
 
 interface WorkerData {
@@ -48,19 +49,25 @@ try {
 
 if (plugin) {
   const loaded = plugin;
-  port.on('message', (message: { guest: unknown; device: unknown }) => {
-    const before = clonePlainData(message);
+  port.on('message', (message: Case) => {
+    const before = cloneCase(message);
     const start = performance.now();
     let value: unknown;
     try {
-      value = loaded.check(message.guest as never, message.device as never);
+      value = loaded.check(message.guest, message.device);
     } catch (e) {
       reply({ kind: 'threw', error: describeThrown(e), elapsedMs: performance.now() - start });
       return;
     }
     const elapsedMs = performance.now() - start;
-    const mutation = firstDifference(before.guest, message.guest, 'guest') ?? firstDifference(before.device, message.device, 'device');
-    if (typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function') {
+    const mutation = mutationOf(before, message);
+    let thenable = false;
+    try {
+      thenable = typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
+    } catch {
+      // a value whose properties cannot be read goes out as unsendable below
+    }
+    if (thenable) {
       reply({ kind: 'promise', elapsedMs });
       return;
     }

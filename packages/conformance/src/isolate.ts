@@ -121,8 +121,9 @@ export function isolatedPlugin(source: PluginModule, options: IsolationOptions):
       const answer = waitForWorker(current, options.timeLimitMs);
       Atomics.store(current.flag, 0, 0);
       if (answer.kind === 'timeout') {
+        const elapsedMs = performance.now() - start;
         replace();
-        return { kind: 'timeout', limitMs: options.timeLimitMs, elapsedMs: performance.now() - start };
+        return { kind: 'timeout', limitMs: options.timeLimitMs, elapsedMs };
       }
       if (answer.kind === 'exit') {
         replace();

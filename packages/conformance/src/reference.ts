@@ -87,14 +87,19 @@ export function completenessProblems(table: Pick<ReferenceTable, 'predicates' | 
   return problems;
 }
 
-function countConversions(template: string): number {
+/** How many arguments a printf template consumes (every conversion but %%). */
+function conversionCount(template: string): number {
+  return (template.replace(/%%/g, '').match(/%[-0#+ ]*\d*(hh|h|ll|l|z)?[a-zA-Z]/g) ?? []).length;
+}
+
+/** Why a template cannot be rendered with `count` numeric arguments, or undefined when it can. */
+function renderProblem(template: string, count: number): string | undefined {
   try {
-    cFormat(template);
-    return 0;
+    cFormat(template, ...Array.from({ length: count }, () => 0));
+    return undefined;
   } catch (e) {
-    if (!(e instanceof FormatError)) throw e;
-    const specs = template.replace(/%%/g, '').match(/%[-0#+ ]*\d*(hh|h|ll|l|z)?[diuxXs]/g) ?? [];
-    return specs.length;
+    if (e instanceof FormatError) return e.message;
+    throw e;
   }
 }
 
@@ -119,11 +124,14 @@ function semanticProblems(table: ReferenceTable): string[] {
     row.when.forEach((conj, j) => Object.entries(conj).forEach(([p, v]) => checkValues(`when[${j}]`, p, valuesOf(v as string | readonly string[]))));
     for (const key of ['repair', 'break'] as const) Object.entries(row[key] ?? {}).forEach(([p, v]) => checkValues(key, p, [v as string]));
     if ('reject' in row.expect) {
+      // every argument is an integer: the template must render with exactly that many
       const { message, args = [], hints = [] } = row.expect.reject;
-      const wanted = countConversions(message);
+      const wanted = conversionCount(message);
+      const problem = renderProblem(message, args.length);
       if (wanted !== args.length) problems.push(`${at}.expect.reject: the message takes ${wanted} argument(s), args lists ${args.length}`);
+      else if (problem !== undefined) problems.push(`${at}.expect.reject: the message cannot be rendered with its ${args.length} integer argument(s): ${problem}`);
       hints.forEach((h, k) => {
-        if (countConversions(h) !== 0) problems.push(`${at}.expect.reject.hints[${k}]: hints take no arguments`);
+        if (conversionCount(h) !== 0 || renderProblem(h, 0) !== undefined) problems.push(`${at}.expect.reject.hints[${k}]: hints take no arguments`);
       });
     }
   });

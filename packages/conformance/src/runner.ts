@@ -93,6 +93,7 @@ export function resolveRun(handle: PluginHandle, options: ConformanceOptions) {
   const only = options.properties === undefined ? undefined : new Set(checkIds(options.properties, 'properties'));
   if (options.path !== undefined && (only === undefined || only.size !== 1)) throw new ConformanceConfigError('a replay path needs exactly one property');
   if (options.path !== undefined && options.seed === undefined) throw new ConformanceConfigError('a replay path needs the seed it was found with');
+  if (options.seed !== undefined && !Number.isSafeInteger(options.seed)) throw new ConformanceConfigError(`seed must be an integer, got ${String(options.seed)}`);
   const numRuns = options.numRuns ?? 200;
   if (!Number.isSafeInteger(numRuns) || numRuns < 1) throw new ConformanceConfigError(`numRuns must be a positive integer, got ${numRuns}`);
   const timeLimitMs = options.timeLimitMs ?? 1000;
@@ -124,7 +125,8 @@ export function runProperty(spec: PropertySpec<never>, ctx: PropertyContext, run
   if (reason !== undefined) return { ...base, status: 'not-applicable', reason, runs: 0, durationMs: 0 };
   ctx.timeouts = 0;
   const start = performance.now();
-  const examples = run.path === undefined ? (spec.examples?.(ctx) ?? []).map((e) => [e] as [never]) : [];
+  // a replay path counts the fixed examples too, so they are passed in replays as well
+  const examples = (spec.examples?.(ctx) ?? []).map((e) => [e] as [never]);
   const property = fc.property(spec.arbitrary(ctx), (value) => spec.check(ctx, value));
   const details = fc.check(property, { seed: run.seed, numRuns: run.numRuns, examples, ...(run.path !== undefined ? { path: run.path } : {}) });
   const durationMs = performance.now() - start;

@@ -35,7 +35,7 @@ export function validatorFor(file: SchemaFile): ValidateFunction {
 export function formatSchemaErrors(errors: readonly ErrorObject[] | null | undefined, root: string): string[] {
   if (!errors) return [];
   // an if/then/else tag switch adds its own summary line; the branch's errors say more
-  const lines = errors.filter((e) => e.keyword !== 'if').map((e) => {
+  const lines = errors.filter((e) => e.keyword !== 'if' && e.keyword !== 'propertyNames').map((e) => {
     const path = e.instancePath
       .split('/')
       .slice(1)
@@ -45,6 +45,8 @@ export function formatSchemaErrors(errors: readonly ErrorObject[] | null | undef
     if (e.keyword === 'additionalProperties') reason = `has unexpected property ${JSON.stringify((e.params as { additionalProperty: string }).additionalProperty)}`;
     else if (e.keyword === 'enum') reason = `must be one of ${((e.params as { allowedValues: unknown[] }).allowedValues).map((v) => JSON.stringify(v)).join(', ')}`;
     else if (e.keyword === 'const') reason = `must be ${JSON.stringify((e.params as { allowedValue: unknown }).allowedValue)}`;
+    // ajv reports a refused key at the object's path; the key itself is in propertyName
+    if (e.propertyName !== undefined) reason = `key ${JSON.stringify(e.propertyName)}: ${reason}`;
     return `${path}: ${reason}`;
   });
   return [...new Set(lines)];
