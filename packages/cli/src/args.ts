@@ -1,12 +1,9 @@
-import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UsageError } from './cli-error.js';
 
-type Options = NonNullable<ParseArgsConfig['options']>;
-
-/** node:util.parseArgs in strict mode, its errors turned into one-line usage errors for `command`. */
-export function parseCommandArgs<T extends Options>(command: string, argv: readonly string[], options: T) {
+/** Runs a node:util.parseArgs call, turning its errors into one-line usage errors for `command`. */
+export function withUsageErrors<R>(command: string, parse: () => R): R {
   try {
-    return parseArgs({ args: [...argv], options, strict: true, allowPositionals: false });
+    return parse();
   } catch (e) {
     const message = e instanceof Error ? e.message.replace(/\. To specify a positional argument.*$/s, '') : String(e);
     throw new UsageError(message.replace(/^Unknown option/, 'unknown option'), command);

@@ -1,3 +1,4 @@
+import { parseArgs } from 'node:util';
 import {
   InputError,
   PROFILE_INFO,
@@ -23,7 +24,7 @@ import {
 import { classifyCase, expectedOutcome, loadReferenceTable, rowFor, sameOutcome } from '@hiodkit/conformance';
 import { stubPlugin } from '@hiodkit/stub';
 import { vtdPlugin } from '@hiodkit/vtd';
-import { choiceOption, integerOption, parseCommandArgs } from './args.js';
+import { choiceOption, integerOption, withUsageErrors } from './args.js';
 import { EXIT, UsageError } from './cli-error.js';
 import { parseHostDescription, type Backend, type HostDescription } from './host-file.js';
 import type { CliIo } from './io.js';
@@ -154,18 +155,25 @@ function describeHost(v: Verdict): string[] {
 }
 
 export function checkCommand(argv: readonly string[], io: CliIo): number {
-  const { values } = parseCommandArgs('check', argv, {
-    host: { type: 'string' },
-    sysfs: { type: 'string' },
-    guest: { type: 'string' },
-    backend: { type: 'string' },
-    'behind-pci-bridge': { type: 'boolean' },
-    'host-aw-bits': { type: 'string' },
-    profile: { type: 'string' },
-    stub: { type: 'boolean' },
-    json: { type: 'boolean' },
-    help: { type: 'boolean', short: 'h' },
-  });
+  const { values } = withUsageErrors('check', () =>
+    parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        host: { type: 'string' },
+        sysfs: { type: 'string' },
+        guest: { type: 'string' },
+        backend: { type: 'string' },
+        'behind-pci-bridge': { type: 'boolean' },
+        'host-aw-bits': { type: 'string' },
+        profile: { type: 'string' },
+        stub: { type: 'boolean' },
+        json: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }),
+  );
   if (values.help) {
     io.stdout(`${CHECK_HELP}\n`);
     return EXIT.ok;

@@ -1,9 +1,10 @@
+import { parseArgs } from 'node:util';
 import { writeFileSync } from 'node:fs';
 import { PROFILES, type ProfileId } from '@hiodkit/core';
 import { PROPERTY_IDS, formatReport, processPlugin, runConformance, type ConformanceReport, type PluginInput } from '@hiodkit/conformance';
 import { STUB_PLUGINS } from '@hiodkit/stub';
 import { VTD_PLUGINS } from '@hiodkit/vtd';
-import { choiceOption, integerOption, parseCommandArgs, splitCommandLine } from './args.js';
+import { choiceOption, integerOption, splitCommandLine, withUsageErrors } from './args.js';
 import { EXIT, UsageError } from './cli-error.js';
 import type { CliIo } from './io.js';
 import { progressLine } from './progress.js';
@@ -37,22 +38,29 @@ Exit codes: 0 conformant, 1 nonconformant, 2 bad usage or bad input
 (including a plugin that cannot be loaded).`;
 
 export function conformCommand(argv: readonly string[], io: CliIo): number {
-  const { values } = parseCommandArgs('conform', argv, {
-    plugin: { type: 'string' },
-    export: { type: 'string' },
-    exec: { type: 'string' },
-    builtin: { type: 'string' },
-    profile: { type: 'string' },
-    runs: { type: 'string' },
-    seed: { type: 'string' },
-    'time-limit': { type: 'string' },
-    property: { type: 'string', multiple: true },
-    path: { type: 'string' },
-    'known-failure': { type: 'string', multiple: true },
-    json: { type: 'string' },
-    junit: { type: 'string' },
-    help: { type: 'boolean', short: 'h' },
-  });
+  const { values } = withUsageErrors('conform', () =>
+    parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        plugin: { type: 'string' },
+        export: { type: 'string' },
+        exec: { type: 'string' },
+        builtin: { type: 'string' },
+        profile: { type: 'string' },
+        runs: { type: 'string' },
+        seed: { type: 'string' },
+        'time-limit': { type: 'string' },
+        property: { type: 'string', multiple: true },
+        path: { type: 'string' },
+        'known-failure': { type: 'string', multiple: true },
+        json: { type: 'string' },
+        junit: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }),
+  );
   if (values.help) {
     io.stdout(`${CONFORM_HELP}\n`);
     return EXIT.ok;

@@ -1,5 +1,7 @@
+import { parseArgs } from 'node:util';
 import { decodeRegister, describeMeaning, parseU64, type RegisterName } from '@hiodkit/core';
-import { parseCommandArgs } from './args.js';
+
+import { withUsageErrors } from './args.js';
 import { EXIT, UsageError } from './cli-error.js';
 import type { CliIo } from './io.js';
 import { readSysfs } from './sysfs.js';
@@ -30,13 +32,20 @@ function rows(register: RegisterName, value: bigint) {
 }
 
 export function decodeCommand(argv: readonly string[], io: CliIo): number {
-  const { values } = parseCommandArgs('decode', argv, {
-    cap: { type: 'string' },
-    ecap: { type: 'string' },
-    sysfs: { type: 'string' },
-    json: { type: 'boolean' },
-    help: { type: 'boolean', short: 'h' },
-  });
+  const { values } = withUsageErrors('decode', () =>
+    parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        cap: { type: 'string' },
+        ecap: { type: 'string' },
+        sysfs: { type: 'string' },
+        json: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }),
+  );
   if (values.help) {
     io.stdout(`${DECODE_HELP}\n`);
     return EXIT.ok;
