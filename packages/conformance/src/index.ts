@@ -20,6 +20,8 @@ export { buildCombinations, buildsLinking, type BuildCombination } from './kconf
 export { cloneCase, clonePlainData, firstDifference, renderValue, sameCase } from './plain-data.js';
 export { PluginLoadError, pickPlugin, pluginShapeProblems, type PluginModule } from './plugin-module.js';
 export { PREDICATE_NAMES, PREDICATE_VALUES, classifyCase, type Assignment, type Case, type PredicateName, type PredicateValue } from './predicates.js';
+export { describeCommand, processPlugin, type ProcessCommand, type ProcessPluginHandle, type ProcessPluginOptions } from './process-plugin.js';
+export { KIT_HELLO, PROTOCOL_VERSION, decodeAnswer, decodeHello, encodeRequest, type DecodedAnswer, type PluginHello } from './protocol.js';
 export { PROPERTY_SPECS } from './properties/catalog.js';
 export { contract } from './properties/contract.js';
 export { FIRST_STAGE_REJECTION, finalRejection } from './properties/final-rejection.js';

@@ -1,0 +1,239 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
+import type { PluginDeclaration } from '@hiodkit/core';
+import type { Invocation, PluginHandle } from './invocation.js';
+import { PluginLoadError } from './plugin-module.js';
+import type { Case } from './predicates.js';
+import type { FromWorker, ProcessWorkerData, ToWorker } from './process-worker.js';
+import { caseToJson } from './wire.js';
+
+export { KIT_HELLO, KIT_HELLO_LINE, PROTOCOL_VERSION, decodeAnswer, decodeHello, encodeRequest, quoteLine, type DecodedAnswer, type PluginHello } from './protocol.js';
+
+/** A plugin program: run directly, without a shell. */
+export interface ProcessCommand {
+  readonly command: string;
+  readonly args?: readonly string[];
+  readonly cwd?: string;
+}
+
+export interface ProcessPluginOptions {
+  /** Per answer: the plugin is killed (SIGKILL) and restarted when an answer takes longer. */
+  readonly timeLimitMs: number;
+  /** How long the plugin may take to start and send its hello (default 10 s). */
+  readonly startupTimeoutMs?: number;
+  /** The longest stdout line the kit reads, in bytes (default 1 MiB). */
+  readonly maxLineBytes?: number;
+  /** How many stderr lines a crash report quotes (default 20). */
+  readonly stderrLines?: number;
+}
+
+/** A PluginHandle for a plugin process; it can also send several cases before reading the answers. */
+export interface ProcessPluginHandle extends PluginHandle {
+  /** Writes every case before reading any answer; one Invocation per case, in the order given. */
+  invokeBatch(cases: readonly Case[]): Invocation[];
+  /** The pid of the plugin process most recently started, or undefined when none runs. */
+  readonly pid: number | undefined;
+  /** After close(): how the plugin process ended, e.g. `exited with code 0`. */
+  readonly exitStatus: string | undefined;
+}
+
+const fromSource = import.meta.url.endsWith('.ts');
+/** Time allowed for the worker thread itself to boot (tsx compiles it when running from source). */
+const WORKER_BOOT_MS = 30_000;
+/** Slack the main thread gives the worker beyond the plugin's own limits before it gives up on it. */
+const WORKER_GRACE_MS = 5_000;
+
+/** tsx's ESM API, to boot the worker from TypeScript sources (as isolate.ts does). */
+function tsxEsmApi(): string | undefined {
+  try {
+    const manifest = createRequire(import.meta.url).resolve('tsx/package.json');
+    const exportsMap = (JSON.parse(readFileSync(manifest, 'utf8')) as { exports: Record<string, { import: { default: string } }> }).exports;
+    const entry = exportsMap['./esm/api']?.import.default;
+    return entry === undefined ? undefined : new URL(entry, pathToFileURL(manifest)).href;
+  } catch {
+    return undefined;
+  }
+}
+
+interface Running {
+  readonly worker: Worker;
+  readonly port: MessagePort;
+  readonly flag: Int32Array;
+}
+
+type Answer = { kind: 'message'; message: FromWorker } | { kind: 'timeout' } | { kind: 'exit'; code: number };
+
+/** Blocks this thread until the worker answers, exits or the time runs out. */
+function waitForWorker(running: Running, timeoutMs: number): Answer {
+  const state = Atomics.wait(running.flag, 0, 0, timeoutMs);
+  if (state === 'timed-out') return { kind: 'timeout' };
+  const received = receiveMessageOnPort(running.port);
+  if (received) {
+    Atomics.store(running.flag, 0, 0);
+    return { kind: 'message', message: received.message as FromWorker };
+  }
+  return { kind: 'exit', code: Atomics.load(running.flag, 1) };
+}
+
+/** Plugin processes of open handles: killed if this process exits without closing them. */
+const live = new Set<Running>();
+let exitHookInstalled = false;
+
+function killChild(running: Running): void {
+  const pid = Atomics.load(running.flag, 2);
+  if (pid > 0) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+    Atomics.store(running.flag, 2, 0);
+  }
+}
+
+function discard(running: Running, killPlugin: boolean): void {
+  if (killPlugin) killChild(running);
+  void running.worker.terminate();
+  running.port.close();
+  live.delete(running);
+}
+
+/** Starts the worker, which spawns the plugin and does the handshake. */
+function boot(command: ProcessCommand, options: Required<Omit<ProcessPluginOptions, 'timeLimitMs'>>): Running {
+  const { port1, port2 } = new MessageChannel();
+  const flag = new Int32Array(new SharedArrayBuffer(12));
+  const data: ProcessWorkerData = {
+    port: port2,
+    flag,
+    command: command.command,
+    args: [...(command.args ?? [])],
+    cwd: command.cwd,
+    startupTimeoutMs: options.startupTimeoutMs,
+    maxLineBytes: options.maxLineBytes,
+    stderrLines: options.stderrLines,
+  };
+  // From the TypeScript sources (this repository's tests) the worker itself is TypeScript: boot it through tsx.
+  const worker = fromSource
+    ? new Worker(`import(${JSON.stringify(tsxEsmApi())}).then(({ tsImport }) => tsImport(${JSON.stringify(new URL('./process-worker.ts', import.meta.url).href)}, ${JSON.stringify(import.meta.url)}))`, {
+        eval: true,
+        workerData: data,
+        transferList: [port2],
+        execArgv: ['--conditions=@hiodkit/source'],
+      })
+    : new Worker(new URL('./process-worker.js', import.meta.url), { workerData: data, transferList: [port2] });
+  worker.unref();
+  const running = { worker, port: port1, flag };
+  live.add(running);
+  if (!exitHookInstalled) {
+    exitHookInstalled = true;
+    process.on('exit', () => {
+      for (const r of live) killChild(r);
+    });
+  }
+  return running;
+}
+
+/** Waits for the handshake; returns the hello or a one-line reason it failed. */
+function handshake(running: Running, startupTimeoutMs: number): { ok: true; hello: Extract<FromWorker, { kind: 'ready' }>['hello'] } | { ok: false; reason: string } {
+  const answer = waitForWorker(running, startupTimeoutMs + WORKER_BOOT_MS);
+  if (answer.kind === 'message' && answer.message.kind === 'ready') return { ok: true, hello: answer.message.hello };
+  discard(running, true);
+  if (answer.kind === 'timeout') return { ok: false, reason: `the kit's process worker did not start within ${startupTimeoutMs + WORKER_BOOT_MS} ms` };
+  if (answer.kind === 'exit') return { ok: false, reason: `the kit's process worker exited with code ${answer.code}` };
+  return { ok: false, reason: answer.message.kind === 'load-error' ? answer.message.error : `unexpected message ${answer.message.kind} from the kit's process worker` };
+}
+
+/** How a command is named in messages. */
+export function describeCommand(command: ProcessCommand): string {
+  return [command.command, ...(command.args ?? [])].map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : JSON.stringify(a))).join(' ');
+}
+
+/**
+ * Runs a checker plugin as a separate program speaking the JSON-lines protocol of PROTOCOL.md
+ * (version 1) on its stdin and stdout, and calls it synchronously. A worker thread owns the process:
+ * it matches answers to requests by id, kills and restarts the plugin when an answer is late, and
+ * turns every kind of misbehaviour into an Invocation. A failed handshake throws PluginLoadError.
+ */
+export function processPlugin(command: ProcessCommand, options: ProcessPluginOptions): ProcessPluginHandle {
+  const settings = {
+    startupTimeoutMs: options.startupTimeoutMs ?? 10_000,
+    maxLineBytes: options.maxLineBytes ?? 1 << 20,
+    stderrLines: options.stderrLines ?? 20,
+  };
+  const label = describeCommand(command);
+  const first = boot(command, settings);
+  const greeting = handshake(first, settings.startupTimeoutMs);
+  if (!greeting.ok) throw new PluginLoadError(`plugin ${label}: ${greeting.reason}`);
+  const hello = greeting.hello;
+  let running: Running | undefined = first;
+  let closed = false;
+  let exitStatus: string | undefined;
+
+  /** A fresh worker after the last one failed; its handshake failure is a crash of this call, not a throw. */
+  const reboot = (): Running | string => {
+    const r = boot(command, settings);
+    const again = handshake(r, settings.startupTimeoutMs);
+    return again.ok ? r : `the plugin could not be restarted: ${again.reason}`;
+  };
+
+  const invokeBatch = (cases: readonly Case[]): Invocation[] => {
+    if (cases.length === 0) return [];
+    if (closed) return cases.map(() => ({ kind: 'crashed', detail: 'the plugin handle was closed' }));
+    if (running === undefined) {
+      const r = reboot();
+      if (typeof r === 'string') return cases.map(() => ({ kind: 'crashed', detail: r }));
+      running = r;
+    }
+    const current = running;
+    const message: ToWorker = { kind: 'call', cases: cases.map(caseToJson), timeLimitMs: options.timeLimitMs };
+    current.port.postMessage(message);
+    const deadline = settings.startupTimeoutMs + cases.length * options.timeLimitMs + WORKER_GRACE_MS;
+    const answer = waitForWorker(current, deadline);
+    if (answer.kind === 'message' && answer.message.kind === 'results' && answer.message.results.length === cases.length) {
+      return [...answer.message.results];
+    }
+    // the worker itself failed: kill the plugin and start over on the next call
+    discard(current, true);
+    running = undefined;
+    const detail =
+      answer.kind === 'timeout'
+        ? `the kit's process worker did not answer within ${deadline} ms; the plugin was killed`
+        : answer.kind === 'exit'
+          ? `the kit's process worker exited with code ${answer.code}; the plugin was killed`
+          : `the kit's process worker answered ${answer.message.kind} out of turn; the plugin was killed`;
+    return cases.map(() => ({ kind: 'crashed', detail }));
+  };
+
+  return {
+    name: hello.name,
+    declaration: hello.implements as PluginDeclaration,
+    knownFailures: [...(hello.knownFailures ?? [])],
+    isolation: 'process',
+    get exitStatus() {
+      return exitStatus;
+    },
+    get pid() {
+      const pid = running === undefined ? 0 : Atomics.load(running.flag, 2);
+      return pid > 0 ? pid : undefined;
+    },
+    invoke(c: Case): Invocation {
+      return invokeBatch([c])[0] as Invocation;
+    },
+    invokeBatch,
+    close() {
+      if (closed) return;
+      closed = true;
+      const current = running;
+      running = undefined;
+      if (current === undefined) return;
+      current.port.postMessage({ kind: 'close' } satisfies ToWorker);
+      // the plugin gets 2 s to exit once its stdin closes; then the worker kills it
+      const answer = waitForWorker(current, 2000 + WORKER_GRACE_MS);
+      const message = answer.kind === 'message' ? answer.message : undefined;
+      exitStatus = message?.kind === 'closed' ? message.exit : "killed: the kit's process worker did not confirm the exit";
+      discard(current, message?.kind !== 'closed');
+    },
+  };
+}

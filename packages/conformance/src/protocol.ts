@@ -1,0 +1,84 @@
+// The process plugin protocol, version 1 (PROTOCOL.md): the lines the kit writes and how it reads
+// the plugin's lines. Pure functions: process-plugin.ts and process-worker.ts share them.
+import type { Outcome, PluginDeclaration } from '@hiodkit/core';
+import { schemaProblems } from './schemas.js';
+import type { CaseJson } from './wire.js';
+
+export const PROTOCOL_VERSION = 1;
+
+/** The kit's hello: the first line it writes to the plugin's stdin. */
+export const KIT_HELLO = { hiodkit: 'hello', protocol: PROTOCOL_VERSION } as const;
+export const KIT_HELLO_LINE = `${JSON.stringify(KIT_HELLO)}\n`;
+
+/** The plugin's hello (schemas/protocol-hello.schema.json). */
+export interface PluginHello {
+  readonly hiodkit: 'hello';
+  readonly protocol: number;
+  readonly name: string;
+  readonly implements: PluginDeclaration;
+  readonly knownFailures?: readonly string[];
+}
+
+/** How much of an offending line a message quotes. */
+export const QUOTE_CHARS = 200;
+
+/** A line as a JSON string literal, cut to QUOTE_CHARS characters. */
+export function quoteLine(line: string): string {
+  return JSON.stringify(line.length > QUOTE_CHARS ? `${line.slice(0, QUOTE_CHARS)}…` : line);
+}
+
+/** One request line (schemas/protocol-request.schema.json), newline included. */
+export function encodeRequest(id: number, c: CaseJson): string {
+  return `${JSON.stringify({ id, guest: c.guest, device: c.device })}\n`;
+}
+
+function parseJson(text: string): { ok: true; value: unknown } | { ok: false; reason: string } {
+  try {
+    return { ok: true, value: JSON.parse(text) as unknown };
+  } catch (e) {
+    return { ok: false, reason: e instanceof Error ? e.message : String(e) };
+  }
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Reads the plugin's hello, or says in one line why it is not one this kit can speak with. */
+export function decodeHello(line: string, lineNo: number): { ok: true; hello: PluginHello } | { ok: false; reason: string } {
+  const where = `its hello (stdout line ${lineNo})`;
+  const parsed = parseJson(line);
+  if (!parsed.ok) return { ok: false, reason: `${where} is not JSON (${parsed.reason}): ${quoteLine(line)}` };
+  const v = parsed.value;
+  if (isObject(v) && v['hiodkit'] === 'hello' && 'protocol' in v && v['protocol'] !== PROTOCOL_VERSION) {
+    return { ok: false, reason: `it speaks protocol ${JSON.stringify(v['protocol'])}, but this kit speaks protocol ${PROTOCOL_VERSION} only` };
+  }
+  const problems = schemaProblems('protocol-hello.schema.json', v, 'hello');
+  if (problems.length > 0) return { ok: false, reason: `${where} is invalid: ${problems.join('; ')}: ${quoteLine(line)}` };
+  return { ok: true, hello: v as PluginHello };
+}
+
+/** What one stdout line after the hello says. */
+export type DecodedAnswer =
+  /** a valid answer */
+  | { readonly kind: 'answer'; readonly id: number; readonly outcome: Outcome }
+  /** the line names an id but is not a valid answer */
+  | { readonly kind: 'invalid'; readonly id: number; readonly value: string; readonly problems: readonly string[] }
+  /** the line cannot be tied to any request */
+  | { readonly kind: 'garbage'; readonly value: string; readonly problems: readonly string[] };
+
+/** Decodes an answer line by schemas/protocol-response.schema.json (its outcome by outcome.schema.json). */
+export function decodeAnswer(line: string, lineNo: number): DecodedAnswer {
+  const value = `stdout line ${lineNo} ${quoteLine(line)}`;
+  const parsed = parseJson(line);
+  if (!parsed.ok) return { kind: 'garbage', value, problems: [`stdout line ${lineNo} is not JSON (${parsed.reason})`] };
+  const v = parsed.value;
+  const id = isObject(v) ? v['id'] : undefined;
+  const problems = schemaProblems('protocol-response.schema.json', v, 'answer').map((p) => `stdout line ${lineNo}: ${p}`);
+  if (typeof id !== 'number' || !Number.isSafeInteger(id) || id < 0) {
+    return { kind: 'garbage', value, problems: problems.length > 0 ? problems : [`stdout line ${lineNo}: answer.id: must be a non-negative integer`] };
+  }
+  if (problems.length > 0) return { kind: 'invalid', id, value, problems };
+  const o = (v as { outcome: Outcome }).outcome;
+  // a fresh plain copy, as judgeReturned makes for in-process plugins
+  const outcome: Outcome = o.ok ? { ok: true } : { ok: false, error: { message: o.error.message, hints: [...o.error.hints] } };
+  return { kind: 'answer', id, outcome };
+}
