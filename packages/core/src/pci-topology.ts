@@ -81,10 +81,18 @@ const ANY_ID = /^.+$/s;
 /** PciTopology's plug with the id rule given; set by the class, so the relaxed rule stays out of the public API. */
 let plugWithRule: (topology: PciTopology, device: PciPlug, path: string, idRule: RegExp) => PciTopology;
 
+let empty: PciTopology | undefined;
+
 /** An immutable q35 PCI topology: start from PciTopology.EMPTY and plug() devices in, parents first. */
 export class PciTopology {
-  /** Only the root bus pcie.0, with nothing on it. */
-  static readonly EMPTY: PciTopology = new PciTopology([]);
+  /**
+   * Only the root bus pcie.0, with nothing on it. A getter, not a static field: tsc's ES2022 emit
+   * runs a static field that constructs the class before the alias its static block needs is bound.
+   */
+  static get EMPTY(): PciTopology {
+    empty ??= new PciTopology([]);
+    return empty;
+  }
 
   /** Devices in the order firmware enumerates them: depth-first, each bus in devfn order. */
   readonly devices: readonly PciTopologyDevice[];
