@@ -11,14 +11,28 @@ export default defineConfig({
   resolve: { conditions },
   ssr: { resolve: { conditions } },
   test: {
-    projects: packages.map((name) => ({
-      extends: true,
-      test: {
-        name,
-        root: `packages/${name}`,
-        include: ['test/**/*.test.ts'],
-        benchmark: { include: ['bench/**/*.bench.ts'] },
+    projects: [
+      ...packages.map((name) => ({
+        extends: true as const,
+        test: {
+          name,
+          root: `packages/${name}`,
+          include: ['test/**/*.test.ts'],
+          benchmark: { include: ['bench/**/*.bench.ts'] },
+        },
+      })),
+      // the packages as published: built, packed, linted and installed in a consumer project
+      {
+        extends: true as const,
+        test: {
+          name: 'release',
+          root: '.',
+          include: ['test/release/**/*.test.ts'],
+          globalSetup: ['test/release/global-setup.ts'],
+          testTimeout: 300_000,
+          hookTimeout: 300_000,
+        },
       },
-    })),
+    ],
   },
 });

@@ -1,0 +1,89 @@
+// The kit as a consumer gets it: the packed tarballs installed with npm in a project outside the
+// workspace, a three-line vitest file on a plugin written there, and the hiodkit bin.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { PACKAGES } from './packages.js';
+
+const project = mkdtempSync(join(tmpdir(), 'hiodkit-consumer-'));
+
+/** A seed-profile checker written from SPEC in the consumer's project; `unsignedType` plants a fault. */
+const CHECKER = `import type { CheckerPlugin, Outcome } from '@hiodkit/core';
+
+const fail = (message: string): Outcome => ({ ok: false, error: { message, hints: [] } });
+
+function checker(name: string, unsignedType: boolean): CheckerPlugin {
+  return {
+    name,
+    implements: { profile: 'seed', kconfig: { VTD_ACCEL: true } },
+    check(guest, device) {
+      const s = guest.props;
+      if (!s.cachingMode) return fail('Device assignment is not allowed without enabling caching-mode=on for Intel IOMMU.');
+      if (guest.attached.some((a) => a.bus === device.pci.bus && a.devfn === device.pci.devfn)) return fail('Host IOMMU device already exist');
+      if (device.awBits.kind === 'no-get-cap') return fail('.get_cap() not implemented');
+      if (device.awBits.kind === 'error') return { ok: false, error: device.awBits.error };
+      if (s.awBits > device.awBits.bits) return fail(\`aw-bits \${s.awBits} > host aw-bits \${device.awBits.bits}\`);
+      if (!s.flts) return { ok: true };
+      if (![device.qom.type, ...device.qom.ancestors].includes('host-iommu-device-iommufd')) return fail('Need IOMMUFD backend when x-flts=on');
+      // %d of a uint32_t prints as a signed int
+      if (device.caps.type !== 1) return fail(\`Incompatible host platform IOMMU type \${unsignedType ? device.caps.type : device.caps.type | 0}\`);
+      if (s.fs1gp && ((device.caps.vendorCaps.vtd.capReg >> 56n) & 1n) === 0n) return fail('First stage 1GB large page is unsupported by host IOMMU');
+      return fail('host IOMMU is incompatible with guest first stage translation');
+    },
+  };
+}
+
+export const plugin = checker('consumer-checker', false);
+export const brokenPlugin = checker('consumer-checker-unsigned-type', true);
+`;
+
+function run(command: string, args: string[]) {
+  const r = spawnSync(command, args, { cwd: project, encoding: 'utf8', env: { ...process.env, CI: 'true', NO_COLOR: '1', FORCE_COLOR: '0', npm_config_loglevel: 'error' }, timeout: 280_000 });
+  return { code: r.status, out: `${r.stdout}\n${r.stderr}` };
+}
+
+beforeAll(() => {
+  writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'hiodkit-consumer', private: true, type: 'module' }, null, 2));
+  mkdirSync(join(project, 'src'));
+  mkdirSync(join(project, 'test'));
+  writeFileSync(join(project, 'src', 'checker.ts'), CHECKER);
+  writeFileSync(join(project, 'test', 'checker.test.ts'), "import { describeConformance } from '@hiodkit/conformance/vitest';\nimport { plugin } from '../src/checker.js';\ndescribeConformance(plugin);\n");
+  writeFileSync(join(project, 'test', 'broken.test.ts'), "import { describeConformance } from '@hiodkit/conformance/vitest';\nimport { brokenPlugin } from '../src/checker.js';\ndescribeConformance(brokenPlugin);\n");
+  const tarballs = PACKAGES.map((p) => inject('tarballs')[p] as string);
+  const install = run('npm', ['install', '--no-audit', '--no-fund', ...tarballs, 'vitest@^4.1.0', 'fast-check@^4.10.0']);
+  if (install.code !== 0) throw new Error(`npm install failed:\n${install.out}`);
+}, 300_000);
+
+afterAll(() => rmSync(project, { recursive: true, force: true }));
+
+describe('a consumer project with the packed packages installed by npm', () => {
+  it('a correct plugin passes every property through describeConformance', () => {
+    const { code, out } = run('npx', ['vitest', 'run', '--reporter=verbose', 'test/checker.test.ts']);
+    for (const id of ['contract', 'table-equivalence', 'precedence/first-failure', 'precedence/repair-exposes-next', 'precedence/break-hides-later', 'final-rejection', 'kconfig']) {
+      expect(out).toContain(`hiodkit conformance: consumer-checker (profile seed, seed 24301) > ${id}`);
+    }
+    expect(out).toMatch(/Tests\s+7 passed \(7\)/);
+    expect(code).toBe(0);
+  });
+
+  it('a broken plugin fails, naming the property and showing a counterexample', () => {
+    const { code, out } = run('npx', ['vitest', 'run', '--reporter=verbose', 'test/broken.test.ts']);
+    expect(code).toBe(1);
+    expect(out).toContain('[table-equivalence]');
+    expect(out).toMatch(/expected: reject: "Incompatible host platform IOMMU type -\d+"/);
+    expect(out).toMatch(/actual: {3}reject: "Incompatible host platform IOMMU type \d+"/);
+    expect(out).toMatch(/case: \{"guest":\{"props":/);
+    expect(out).toMatch(/replay: --property table-equivalence --seed 24301 --path/);
+  });
+
+  it('the installed hiodkit bin answers for a bundled host', () => {
+    const { code, out } = run('npx', ['hiodkit', 'check', '--host', 'node_modules/@hiodkit/cli/hosts/client-pch.json', '--host-aw-bits', '48']);
+    expect(out).toContain(
+      'qemu-system-x86_64: -device vfio-pci,host=0000:02:00.0,iommufd=iommufd0: vfio 0000:02:00.0: Failed to set vIOMMU: First stage 1GB large page is unsupported by host IOMMU',
+    );
+    expect(out).toContain('decided by fs1gp-unsupported');
+    expect(code).toBe(1);
+  });
+});
