@@ -39,6 +39,27 @@ export const plugin = checker('consumer-checker', false);
 export const brokenPlugin = checker('consumer-checker-unsigned-type', true);
 `;
 
+/** A module plugin: loaded into a worker by the installed kit, from its JavaScript build. */
+const MODULE_PLUGIN = `import { vtdPlugin } from '@hiodkit/vtd';
+export default vtdPlugin('seed');
+`;
+
+/** A program speaking the JSON-lines protocol, wrapping the installed vtd checker. */
+const PROTOCOL_PLUGIN = `import { createInterface } from 'node:readline';
+import { caseFromJson } from '@hiodkit/conformance';
+import { vtdPlugin } from '@hiodkit/vtd';
+const plugin = vtdPlugin('seed');
+for await (const line of createInterface({ input: process.stdin })) {
+  const message = JSON.parse(line);
+  if (message.hiodkit === 'hello') {
+    process.stdout.write(JSON.stringify({ hiodkit: 'hello', protocol: 1, name: 'consumer-process', implements: plugin.implements }) + '\\n');
+    continue;
+  }
+  const c = caseFromJson({ guest: message.guest, device: message.device });
+  process.stdout.write(JSON.stringify({ id: message.id, outcome: plugin.check(c.guest, c.device) }) + '\\n');
+}
+`;
+
 function run(command: string, args: string[]) {
   const r = spawnSync(command, args, { cwd: project, encoding: 'utf8', env: { ...process.env, CI: 'true', NO_COLOR: '1', FORCE_COLOR: '0', npm_config_loglevel: 'error' }, timeout: 280_000 });
   return { code: r.status, out: `${r.stdout}\n${r.stderr}` };
@@ -49,6 +70,8 @@ beforeAll(() => {
   mkdirSync(join(project, 'src'));
   mkdirSync(join(project, 'test'));
   writeFileSync(join(project, 'src', 'checker.ts'), CHECKER);
+  writeFileSync(join(project, 'src', 'module-plugin.mjs'), MODULE_PLUGIN);
+  writeFileSync(join(project, 'src', 'protocol-plugin.mjs'), PROTOCOL_PLUGIN);
   writeFileSync(join(project, 'test', 'checker.test.ts'), "import { describeConformance } from '@hiodkit/conformance/vitest';\nimport { plugin } from '../src/checker.js';\ndescribeConformance(plugin);\n");
   writeFileSync(join(project, 'test', 'broken.test.ts'), "import { describeConformance } from '@hiodkit/conformance/vitest';\nimport { brokenPlugin } from '../src/checker.js';\ndescribeConformance(brokenPlugin);\n");
   const tarballs = PACKAGES.map((p) => inject('tarballs')[p] as string);
@@ -76,6 +99,20 @@ describe('a consumer project with the packed packages installed by npm', () => {
     expect(out).toMatch(/actual: {3}reject: "Incompatible host platform IOMMU type \d+"/);
     expect(out).toMatch(/case: \{"guest":\{"props":/);
     expect(out).toMatch(/replay: --property table-equivalence --seed 24301 --path/);
+  });
+
+  it('hiodkit conform runs a module plugin in a worker, from the JavaScript build', () => {
+    const { code, out } = run('npx', ['hiodkit', 'conform', '--plugin', 'src/module-plugin.mjs', '--runs', '50']);
+    expect(out).toContain('hiodkit conformance: vtd-accel@seed (worker)');
+    expect(out).toContain('CONFORMANT');
+    expect(code).toBe(0);
+  });
+
+  it('hiodkit conform --exec drives a JSON-lines program, from the JavaScript build', () => {
+    const { code, out } = run('npx', ['hiodkit', 'conform', '--exec', `${process.execPath} src/protocol-plugin.mjs`, '--runs', '50']);
+    expect(out).toContain('hiodkit conformance: consumer-process (process)');
+    expect(out).toContain('CONFORMANT');
+    expect(code).toBe(0);
   });
 
   it('the installed hiodkit bin answers for a bundled host', () => {
