@@ -1,6 +1,7 @@
 import type { CheckerPlugin, Outcome, PluginDeclaration } from '@hiodkit/core';
 import type { Case } from './predicates.js';
 import { cloneCase, firstDifference, renderValue, sameCase } from './plain-data.js';
+import { withoutStackFrames } from './plugin-text.js';
 import { outcomeProblems } from './wire.js';
 
 /** What happened when the kit called a plugin once. */
@@ -29,8 +30,8 @@ export type PluginWithKnownFailures = CheckerPlugin & { readonly knownFailures?:
 /** A thrown value as one line: its name and message, never its stack. */
 export function describeThrown(e: unknown): string {
   try {
-    if (e instanceof Error) return `${e.name}: ${e.message}`;
-    return `a non-Error value: ${renderValue(e)}`;
+    if (e instanceof Error) return withoutStackFrames(`${e.name}: ${e.message}`);
+    return `a non-Error value: ${withoutStackFrames(renderValue(e))}`;
   } catch {
     return 'a value that throws when read';
   }

@@ -3,6 +3,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { workerData, type MessagePort } from 'node:worker_threads';
 import type { Invocation } from './invocation.js';
+import { isStackFrame } from './plugin-text.js';
 import { KIT_HELLO_LINE, decodeAnswer, decodeHello, quoteLine, type PluginHello } from './protocol.js';
 import type { CaseJson } from './wire.js';
 
@@ -68,6 +69,7 @@ class Child {
   #overlong = false;
   #stderr: string[] = [];
   #stderrPartial = '';
+  #droppedFrames = 0;
   #exited: ExitInfo | undefined;
 
   constructor() {
@@ -103,8 +105,13 @@ class Child {
 
   /** The last lines of stderr, each cut short. */
   stderrTail(): string[] {
-    const lines = this.#stderrPartial === '' ? [...this.#stderr] : [...this.#stderr, this.#stderrPartial.slice(0, STDERR_LINE_CHARS)];
+    const lines = this.#stderrPartial === '' || isStackFrame(this.#stderrPartial) ? [...this.#stderr] : [...this.#stderr, this.#stderrPartial.slice(0, STDERR_LINE_CHARS)];
     return lines.slice(-stderrLines);
+  }
+
+  /** Stack-frame lines of stderr the tail leaves out. */
+  get droppedFrames(): number {
+    return this.#droppedFrames;
   }
 
   /** Once the process is reaped its pid may be reused: the main thread must no longer kill it. */
@@ -164,7 +171,12 @@ class Child {
   #stderrData(text: string): void {
     const pieces = (this.#stderrPartial + text).split('\n');
     this.#stderrPartial = (pieces.pop() ?? '').slice(0, STDERR_LINE_CHARS * 4);
-    for (const p of pieces) this.#stderr.push(p.replace(/\r$/, '').slice(0, STDERR_LINE_CHARS));
+    for (const p of pieces) {
+      const line = p.replace(/\r$/, '');
+      // the kit quotes what went wrong, never a stack: frames are counted, not kept
+      if (isStackFrame(line)) this.#droppedFrames++;
+      else this.#stderr.push(line.slice(0, STDERR_LINE_CHARS));
+    }
     if (this.#stderr.length > stderrLines) this.#stderr.splice(0, this.#stderr.length - stderrLines);
   }
 }
@@ -178,7 +190,8 @@ function describeExit(exit: ExitInfo): string {
 function stderrBlock(c: Child): string {
   const tail = c.stderrTail();
   if (tail.length === 0) return '; it wrote nothing to stderr';
-  return `; its last ${tail.length} stderr line(s):\n${tail.map((l) => `  | ${l}`).join('\n')}`;
+  const frames = c.droppedFrames > 0 ? ` (${c.droppedFrames} stack frame line(s) left out)` : '';
+  return `; its last ${tail.length} stderr line(s)${frames}:\n${tail.map((l) => `  | ${l}`).join('\n')}`;
 }
 
 /** For one-line load errors: the last few stderr lines, joined. */
