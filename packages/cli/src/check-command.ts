@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { resolve } from 'node:path';
 import {
   InputError,
   PROFILE_INFO,
@@ -185,6 +186,8 @@ export function checkCommand(argv: readonly string[], io: CliIo): number {
   const stub = values.stub === true;
 
   const guestText = values.guest ?? defaultGuest(profile);
+  // the -device driver name may lead the list; QEMU's own lines name it once
+  const shown = guestText.replace(/^(driver=)?intel-iommu(,|$)/, '');
   const warnings: string[] = [];
   let props: IntelIommuProps;
   try {
@@ -196,7 +199,7 @@ export function checkCommand(argv: readonly string[], io: CliIo): number {
   for (const w of warnings) io.stderr(`hiodkit check: warning: ${w}\n`);
   const decided = decideConfig(props, profile);
   if (!decided.ok) {
-    io.stderr(`qemu-system-x86_64: -device intel-iommu,${guestText}: ${decided.error.message}\n${hintText(decided.error)}`);
+    io.stderr(`qemu-system-x86_64: -device intel-iommu${shown === '' ? '' : `,${shown}`}: ${decided.error.message}\n${hintText(decided.error)}`);
     io.stderr(`hiodkit check: QEMU refuses this intel-iommu configuration before any device is attached\n`);
     return EXIT.usage;
   }
@@ -206,14 +209,14 @@ export function checkCommand(argv: readonly string[], io: CliIo): number {
   if (values.host !== undefined) {
     const path = values.host;
     try {
-      hosts = [{ id: path, host: parseHostDescription(readJsonFile(path)) }];
+      hosts = [{ id: path, host: parseHostDescription(readJsonFile(resolve(io.cwd, path))) }];
     } catch (e) {
       if (e instanceof InputError && e.path !== path) throw new InputError(`--host ${path}: ${e.path}`, e.reason);
       throw e;
     }
     source = `host ${path}`;
   } else if (values.sysfs !== undefined) {
-    hosts = [{ id: values.sysfs, host: hostFromSysfs(values.sysfs) }];
+    hosts = [{ id: values.sysfs, host: hostFromSysfs(resolve(io.cwd, values.sysfs)) }];
     source = `sysfs ${values.sysfs}`;
   } else {
     hosts = sampleHosts();
@@ -231,7 +234,7 @@ export function checkCommand(argv: readonly string[], io: CliIo): number {
       verdicts: verdicts.map((v) => ({
         id: v.id,
         host: v.host.device.name,
-        ...(v.host.unit ? { unit: v.host.unit } : {}),
+        ...(v.host.unit ? { unit: { name: v.host.unit.name, address: v.host.unit.address, version: v.host.unit.version, path: v.host.unit.path } } : {}),
         backend: v.host.backend,
         placement: v.host.guest.description,
         compatible: v.outcome.ok,
@@ -243,7 +246,7 @@ export function checkCommand(argv: readonly string[], io: CliIo): number {
     io.stdout(`${JSON.stringify(out, null, 2)}\n`);
   } else {
     io.stdout(`hiodkit check · profile ${profile} (qemu ${PROFILE_INFO[profile].commit}) · ${stub ? 'CONFIG_VTD_ACCEL off (stub)' : 'CONFIG_VTD_ACCEL on'}\n`);
-    io.stdout(`guest: -device intel-iommu,${guestText}\n${source}\n`);
+    io.stdout(`guest: -device intel-iommu${shown === '' ? '' : `,${shown}`}\n${source}\n`);
     for (const v of verdicts) {
       io.stdout(`\n${describeHost(v).join('\n')}\n`);
       io.stdout(`  ${v.outcome.ok ? 'COMPATIBLE' : 'INCOMPATIBLE'}: decided by ${v.row.id} (${v.row.spec})\n`);

@@ -1,7 +1,8 @@
 import { parseArgs } from 'node:util';
-import { writeFileSync } from 'node:fs';
+import { statSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { PROFILES, type ProfileId } from '@hiodkit/core';
-import { PROPERTY_IDS, formatReport, processPlugin, runConformance, type ConformanceReport, type PluginInput } from '@hiodkit/conformance';
+import { PROPERTY_IDS, defaultSeed, formatReport, processPlugin, runConformance, type ConformanceReport, type PluginInput } from '@hiodkit/conformance';
 import { STUB_PLUGINS } from '@hiodkit/stub';
 import { VTD_PLUGINS } from '@hiodkit/vtd';
 import { choiceOption, integerOption, splitCommandLine, withUsageErrors } from './args.js';
@@ -37,6 +38,33 @@ profile, or at --profile.
 Exit codes: 0 conformant, 1 nonconformant, 2 bad usage or bad input
 (including a plugin that cannot be loaded).`;
 
+/** An output file's path, resolved, refused before the run if it could not be written. */
+function outputPath(option: string, path: string | undefined, io: CliIo): string | undefined {
+  if (path === undefined) return undefined;
+  const full = resolve(io.cwd, path);
+  let dir;
+  try {
+    dir = statSync(dirname(full));
+  } catch {
+    throw new UsageError(`${option} ${path}: cannot be written: its directory ${dirname(full)} does not exist (ENOENT)`);
+  }
+  if (!dir.isDirectory()) throw new UsageError(`${option} ${path}: cannot be written: ${dirname(full)} is not a directory (ENOTDIR)`);
+  try {
+    if (statSync(full).isDirectory()) throw new UsageError(`${option} ${path}: cannot be written: it is a directory (EISDIR)`);
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+  }
+  return full;
+}
+
+function write(option: string, path: string, text: string): void {
+  try {
+    writeFileSync(path, text);
+  } catch (e) {
+    throw new UsageError(`${option} ${path}: cannot be written (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+  }
+}
+
 export function conformCommand(argv: readonly string[], io: CliIo): number {
   const { values } = withUsageErrors('conform', () =>
     parseArgs({
@@ -71,11 +99,14 @@ export function conformCommand(argv: readonly string[], io: CliIo): number {
   const profile = choiceOption('--profile', values.profile, PROFILES);
   const builtin = choiceOption('--builtin', values.builtin, ['all', 'vtd', 'stub'] as const);
   const numRuns = integerOption('--runs', values.runs, 1, 1_000_000);
-  const seed = integerOption('--seed', values.seed, -0x8000_0000, 0x7fff_ffff);
+  if (values.path !== undefined && values.seed === undefined) throw new UsageError('a replay path needs the seed it was found with: pass --seed too', 'conform');
+  const seed = integerOption('--seed', values.seed, -0x8000_0000, 0x7fff_ffff) ?? defaultSeed(io.env);
+  const jsonPath = outputPath('--json', values.json, io);
+  const junitPath = outputPath('--junit', values.junit, io);
   const timeLimitMs = integerOption('--time-limit', values['time-limit'], 1, 3_600_000);
   const options = {
     ...(numRuns !== undefined ? { numRuns } : {}),
-    ...(seed !== undefined ? { seed } : {}),
+    seed,
     ...(timeLimitMs !== undefined ? { timeLimitMs } : {}),
     ...(values.property !== undefined ? { properties: values.property } : {}),
     ...(values.path !== undefined ? { path: values.path } : {}),
@@ -84,7 +115,7 @@ export function conformCommand(argv: readonly string[], io: CliIo): number {
 
   const targets: { label: string; input: () => PluginInput; profile?: ProfileId }[] = [];
   if (values.plugin !== undefined) {
-    const module = values.plugin;
+    const module = resolve(io.cwd, values.plugin);
     targets.push({ label: module, input: () => ({ module, ...(values.export !== undefined ? { export: values.export } : {}) }) });
   } else if (values.exec !== undefined) {
     const [command = '', ...args] = splitCommandLine(values.exec);
@@ -110,8 +141,8 @@ export function conformCommand(argv: readonly string[], io: CliIo): number {
     }
     io.stdout(`${formatReport(reports[reports.length - 1] as ConformanceReport)}\n\n`);
   }
-  if (values.json !== undefined) writeFileSync(values.json, `${JSON.stringify(reports.length === 1 ? reports[0] : reports, null, 2)}\n`);
-  if (values.junit !== undefined) writeFileSync(values.junit, junitXml(reports));
+  if (jsonPath !== undefined) write('--json', jsonPath, `${JSON.stringify(reports.length === 1 ? reports[0] : reports, null, 2)}\n`);
+  if (junitPath !== undefined) write('--junit', junitPath, junitXml(reports));
   const conformant = reports.every((r) => r.conformant);
   if (reports.length > 1) io.stdout(`${reports.filter((r) => r.conformant).length} of ${reports.length} plugins conformant\n`);
   return conformant ? EXIT.ok : EXIT.failed;

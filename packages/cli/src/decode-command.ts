@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { decodeRegister, describeMeaning, parseU64, type RegisterName } from '@hiodkit/core';
 
@@ -54,7 +55,7 @@ export function decodeCommand(argv: readonly string[], io: CliIo): number {
   let source = '';
   if (values.sysfs !== undefined) {
     if (values.cap !== undefined || values.ecap !== undefined) throw new UsageError('--sysfs reads cap and ecap itself; do not pass --cap or --ecap with it', 'decode');
-    const target = readSysfs(values.sysfs);
+    const target = readSysfs(resolve(io.cwd, values.sysfs));
     registers.push(['cap', target.unit.cap], ['ecap', target.unit.ecap]);
     source = target.kind === 'unit' ? `DMAR unit ${target.unit.name}` : `${target.bdf} via its iommu link: DMAR unit ${target.unit.name}`;
   } else {

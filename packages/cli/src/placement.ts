@@ -1,4 +1,4 @@
-import { describePciPath, pciTopologyFromSpec, placementOf, type PciPlacement } from '@hiodkit/core';
+import { InputError, describePciPath, pciTopologyFromSpec, placementOf, type PciPlacement } from '@hiodkit/core';
 
 /** Where a device goes when the host file does not say: slot 2 of the root bus. */
 export const DEFAULT_AT: readonly string[] = ['02.0'];
@@ -14,6 +14,12 @@ export interface GuestPlacement {
 
 /** Places the passthrough device at a QEMU-style path (bridges `type@ss.f`, then the device's `ss.f`). */
 export function placeAt(at: readonly string[], path: string): GuestPlacement {
-  const topology = pciTopologyFromSpec({ devices: [{ id: 'hostdev', at }] }, path);
-  return { placement: placementOf(topology, 'hostdev'), description: describePciPath(topology, 'hostdev'), at };
+  try {
+    const topology = pciTopologyFromSpec({ devices: [{ id: 'hostdev', at }] });
+    return { placement: placementOf(topology, 'hostdev'), description: describePciPath(topology, 'hostdev'), at };
+  } catch (e) {
+    // the topology is built from a one-device spec: report the element as the host file has it
+    if (e instanceof InputError) throw new InputError(e.path.replace(/^devices\[0\]\.at/, `${path}.at`), e.reason);
+    throw e;
+  }
 }

@@ -1,4 +1,5 @@
 import { readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { InputError } from '@hiodkit/core';
 import { parseHostDescription, type HostDescription } from './host-file.js';
 import { readJsonFile } from './json-file.js';
@@ -16,7 +17,7 @@ export function sampleHosts(): SampleHost[] {
     .filter((f) => f.endsWith('.json'))
     .sort()
     .map((file) => {
-      const path = new URL(file, SAMPLE_HOSTS_DIR).pathname;
+      const path = fileURLToPath(new URL(file, SAMPLE_HOSTS_DIR));
       try {
         return { id: file.replace(/\.json$/, ''), host: parseHostDescription(readJsonFile(path)) };
       } catch (e) {

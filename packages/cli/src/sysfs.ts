@@ -14,7 +14,10 @@ function attribute(dir: string, file: string): string {
   const path = join(dir, file);
   let text: string;
   try {
-    if (statSync(path).size > 4096) throw new InputError(path, 'is larger than a sysfs attribute can be (4096 bytes)');
+    const stat = statSync(path);
+    // a FIFO or device would block the read: sysfs attributes are regular files
+    if (!stat.isFile()) throw new InputError(path, 'is not a regular file, as a sysfs attribute is');
+    if (stat.size > 4096) throw new InputError(path, 'is larger than a sysfs attribute can be (4096 bytes)');
     text = readFileSync(path, 'utf8');
   } catch (e) {
     if (e instanceof InputError) throw e;
