@@ -1,0 +1,290 @@
+/*
+ * Malformed inputs and what hiodkit must say about them: the data behind bad-input.test.ts and
+ * docs/BAD-INPUT.md (rendered by render-bad-input-doc.ts). Pure data: importing it does nothing.
+ *
+ * Placeholders, replaced by the test in argv, file contents, symlink targets and expected messages:
+ *   {tmp}       the case's own temporary directory (files are created there first)
+ *   {node}      the path of the node binary running the tests
+ *   {fixtures}  packages/cli/test/fixtures
+ *   {hosts}     packages/cli/hosts (the sample hosts)
+ */
+
+export type BadInputArea = 'arguments' | 'host JSON' | 'sysfs' | 'guest properties' | 'protocol';
+
+export const BAD_INPUT_AREAS: readonly BadInputArea[] = ['arguments', 'host JSON', 'sysfs', 'guest properties', 'protocol'];
+
+/** Something to create under {tmp} before the case runs, keyed by its relative path. */
+export type TreeEntry =
+  | { readonly kind: 'file'; readonly text: string }
+  | { readonly kind: 'dir' }
+  | { readonly kind: 'symlink'; readonly target: string }
+  /** `bytes` zero bytes, written with one Buffer.alloc */
+  | { readonly kind: 'zeros'; readonly bytes: number };
+
+export interface BadInputCase {
+  /** unique, kebab-case */
+  readonly id: string;
+  readonly area: BadInputArea;
+  /** what is wrong with the input, for people */
+  readonly input: string;
+  readonly argv: readonly string[];
+  readonly files?: Readonly<Record<string, TreeEntry>>;
+  /** 2: bad usage or bad input; 1: the plugin is nonconformant */
+  readonly expectedCode: 1 | 2;
+  /** [the field, file or option the message names, a fragment of the reason, any further fragments] */
+  readonly messageMustContain: readonly [string, string, ...string[]];
+  /** where that message is printed: stderr (default) or, for a nonconformance report, stdout */
+  readonly stream?: 'stderr' | 'stdout';
+  /** the case also runs the real binary in a child process (kept to a handful: it is slow) */
+  readonly spawn?: boolean;
+}
+
+// ---------------------------------------------------------------------------------------------
+// host JSON helpers
+
+/** A valid host description (the bundled server sample), as a plain JSON value. */
+function baseHost(): Record<string, unknown> {
+  return {
+    name: '0000:17:00.0',
+    backend: 'iommufd',
+    caps: { type: 1, hwCaps: '0x6', vtd: { flags: 0, capReg: '0x9ed008c40780466', ecapReg: '0x3ee9e86f050df' } },
+    awBits: 48,
+  };
+}
+
+const BASE_HOST_TEXT = JSON.stringify(baseHost(), null, 2);
+
+/** The base host with `path` (dot-separated) set to `value`, or deleted when value is undefined. */
+function hostWith(path: string, value: unknown): string {
+  const host = baseHost();
+  const keys = path.split('.');
+  const last = keys.pop() as string;
+  let node = host;
+  for (const key of keys) node = node[key] as Record<string, unknown>;
+  if (value === undefined) delete node[last];
+  else node[last] = value;
+  return JSON.stringify(host, null, 2);
+}
+
+/** The base host's text with one literal piece of text replaced (for JSON no object can produce). */
+function hostTextReplacing(search: string, replacement: string): string {
+  if (!BASE_HOST_TEXT.includes(search)) throw new Error(`bad-input-cases: ${search} is not in the base host`);
+  return BASE_HOST_TEXT.replace(search, replacement);
+}
+
+function hostCase(id: string, input: string, text: string, messageMustContain: BadInputCase['messageMustContain'], extra: Partial<BadInputCase> = {}): BadInputCase {
+  return { id, area: 'host JSON', input, argv: ['check', '--host', '{tmp}/host.json'], files: { 'host.json': { kind: 'file', text } }, expectedCode: 2, messageMustContain, ...extra };
+}
+
+// ---------------------------------------------------------------------------------------------
+// sysfs helpers
+
+/** A DMAR unit's intel-iommu attribute files under `dir`, as the kernel writes them, with overrides. */
+function unitFiles(dir: string, overrides: Partial<Record<'cap' | 'ecap' | 'version' | 'address', string | null>> = {}): Record<string, TreeEntry> {
+  const attrs: Record<'cap' | 'ecap' | 'version' | 'address', string> = { cap: 'd2008c40660462\n', ecap: 'f050da\n', version: '5:0\n', address: 'fed91000\n' };
+  const files: Record<string, TreeEntry> = { [`${dir}/intel-iommu`]: { kind: 'dir' } };
+  for (const name of ['cap', 'ecap', 'version', 'address'] as const) {
+    const override = overrides[name];
+    if (override === null) continue;
+    files[`${dir}/intel-iommu/${name}`] = { kind: 'file', text: override ?? attrs[name] };
+  }
+  return files;
+}
+
+/** A DMAR unit under {tmp}/dmar1 with one attribute replaced, read by `decode --sysfs`. */
+function unitCase(id: string, input: string, overrides: Parameters<typeof unitFiles>[1], messageMustContain: BadInputCase['messageMustContain']): BadInputCase {
+  return { id, area: 'sysfs', input, argv: ['decode', '--sysfs', '{tmp}/dmar1'], files: unitFiles('dmar1', overrides), expectedCode: 2, messageMustContain };
+}
+
+/** A PCI device directory {tmp}/devices/0000:02:00.0 whose iommu link names ../../iommu/dmar1. */
+function pciDevice(bdf = '0000:02:00.0'): Record<string, TreeEntry> {
+  return { [`devices/${bdf}`]: { kind: 'dir' }, [`devices/${bdf}/iommu`]: { kind: 'symlink', target: '../../iommu/dmar1' } };
+}
+
+// ---------------------------------------------------------------------------------------------
+// protocol helpers
+
+function execCase(id: string, input: string, script: string, expectedCode: 1 | 2, messageMustContain: BadInputCase['messageMustContain'], extraArgs: readonly string[] = [], extra: Partial<BadInputCase> = {}): BadInputCase {
+  return {
+    id,
+    area: 'protocol',
+    input,
+    argv: ['conform', '--exec', `{node} {fixtures}/protocol-cli/${script}`, ...extraArgs],
+    expectedCode,
+    messageMustContain,
+    ...extra,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+
+const CONFORM_VTD = ['conform', '--builtin', 'vtd', '--profile', 'seed', '--runs', '1'] as const;
+
+export const BAD_INPUT_CASES: readonly BadInputCase[] = [
+  // ----- arguments -----
+  { id: 'args-unknown-command', area: 'arguments', input: 'an unknown command', argv: ['frobnicate'], expectedCode: 2, messageMustContain: ['"frobnicate"', 'unknown command'], spawn: true },
+  { id: 'args-no-command', area: 'arguments', input: 'no command at all', argv: [], expectedCode: 2, messageMustContain: ['Usage: hiodkit <command>', 'Commands:'], stream: 'stdout' },
+  { id: 'args-unknown-option', area: 'arguments', input: 'an unknown option', argv: ['check', '--frob'], expectedCode: 2, messageMustContain: ["'--frob'", 'unknown option'] },
+  { id: 'args-positional', area: 'arguments', input: 'a stray positional argument', argv: ['check', 'hosts/server.json'], expectedCode: 2, messageMustContain: ["'hosts/server.json'", 'Unexpected argument'] },
+  { id: 'args-missing-value', area: 'arguments', input: '--host without its value', argv: ['check', '--host'], expectedCode: 2, messageMustContain: ["'--host <value>'", 'argument missing'] },
+  { id: 'args-runs-zero', area: 'arguments', input: '--runs 0', argv: ['conform', '--runs', '0'], expectedCode: 2, messageMustContain: ['--runs', '0 is outside 1..1000000'] },
+  { id: 'args-runs-negative', area: 'arguments', input: '--runs -1 (as --runs=-1)', argv: ['conform', '--runs=-1'], expectedCode: 2, messageMustContain: ['--runs', '-1 is outside 1..1000000'] },
+  { id: 'args-runs-negative-ambiguous', area: 'arguments', input: '--runs -1 (the value looks like an option)', argv: ['conform', '--runs', '-1'], expectedCode: 2, messageMustContain: ["'--runs'", 'ambiguous'] },
+  { id: 'args-runs-fraction', area: 'arguments', input: '--runs 1.5', argv: ['conform', '--runs', '1.5'], expectedCode: 2, messageMustContain: ['--runs', 'expected an integer, got "1.5"'] },
+  { id: 'args-runs-word', area: 'arguments', input: '--runs abc', argv: ['conform', '--runs', 'abc'], expectedCode: 2, messageMustContain: ['--runs', 'expected an integer, got "abc"'] },
+  { id: 'args-runs-exponent', area: 'arguments', input: '--runs 2e9', argv: ['conform', '--runs', '2e9'], expectedCode: 2, messageMustContain: ['--runs', 'expected an integer, got "2e9"'] },
+  { id: 'args-runs-huge', area: 'arguments', input: '--runs 2000000000', argv: ['conform', '--runs', '2000000000'], expectedCode: 2, messageMustContain: ['--runs', 'outside 1..1000000'] },
+  { id: 'args-seed-not-integer', area: 'arguments', input: '--seed 0x10', argv: ['conform', '--seed', '0x10'], expectedCode: 2, messageMustContain: ['--seed', 'expected an integer, got "0x10"'] },
+  { id: 'args-seed-out-of-range', area: 'arguments', input: '--seed 2^31', argv: ['conform', '--seed', '2147483648'], expectedCode: 2, messageMustContain: ['--seed', 'outside -2147483648..2147483647'] },
+  { id: 'args-time-limit-zero', area: 'arguments', input: '--time-limit 0', argv: ['conform', '--time-limit', '0'], expectedCode: 2, messageMustContain: ['--time-limit', 'outside 1..3600000'] },
+  { id: 'args-profile-unknown', area: 'arguments', input: 'an unknown --profile', argv: ['check', '--profile', 'latest'], expectedCode: 2, messageMustContain: ['--profile', '"latest" is not one of seed, bridge, relaxed, fsts, pasid'] },
+  { id: 'args-conform-profile-unknown', area: 'arguments', input: 'an unknown conform --profile', argv: ['conform', '--profile', 'v10'], expectedCode: 2, messageMustContain: ['--profile', '"v10" is not one of'] },
+  { id: 'args-backend-unknown', area: 'arguments', input: 'an unknown --backend', argv: ['check', '--backend', 'vfio'], expectedCode: 2, messageMustContain: ['--backend', '"vfio" is not one of iommufd, legacy'] },
+  { id: 'args-builtin-unknown', area: 'arguments', input: 'an unknown --builtin', argv: ['conform', '--builtin', 'amd'], expectedCode: 2, messageMustContain: ['--builtin', '"amd" is not one of all, vtd, stub'] },
+  { id: 'args-host-and-sysfs', area: 'arguments', input: '--host and --sysfs together', argv: ['check', '--host', '{hosts}/server.json', '--sysfs', '/sys'], expectedCode: 2, messageMustContain: ['--host or --sysfs', 'not both'] },
+  { id: 'args-plugin-and-exec', area: 'arguments', input: '--plugin and --exec together', argv: ['conform', '--plugin', '{fixtures}/good-plugin.ts', '--exec', 'true'], expectedCode: 2, messageMustContain: ['--plugin, --exec and --builtin', 'give one of'] },
+  { id: 'args-export-without-plugin', area: 'arguments', input: '--export without --plugin', argv: ['conform', '--export', 'plugin'], expectedCode: 2, messageMustContain: ['--export', 'names an export of --plugin'] },
+  { id: 'args-path-without-seed', area: 'arguments', input: '--path without --seed', argv: [...CONFORM_VTD, '--property', 'contract', '--path', '0:0'], expectedCode: 2, messageMustContain: ['replay path', 'needs the seed it was found with'] },
+  { id: 'args-path-two-properties', area: 'arguments', input: '--path with two --property', argv: [...CONFORM_VTD, '--seed', '1', '--property', 'contract', '--property', 'stub', '--path', '0:0'], expectedCode: 2, messageMustContain: ['replay path', 'needs exactly one property'] },
+  { id: 'args-property-unknown', area: 'arguments', input: 'an unknown --property ID', argv: [...CONFORM_VTD, '--property', 'no-such-property'], expectedCode: 2, messageMustContain: ['"no-such-property"', 'unknown property ID'] },
+  { id: 'args-known-failure-unknown', area: 'arguments', input: 'an unknown --known-failure ID', argv: [...CONFORM_VTD, '--known-failure', 'flaky'], expectedCode: 2, messageMustContain: ['knownFailures: unknown property ID "flaky"', 'known: contract'] },
+  { id: 'args-exec-unterminated-quote', area: 'arguments', input: '--exec with an unterminated quote', argv: ['conform', '--exec', 'node "my plugin.mjs'], expectedCode: 2, messageMustContain: ['--exec', 'unterminated " quote'] },
+  { id: 'args-exec-empty', area: 'arguments', input: 'an empty --exec', argv: ['conform', '--exec', '   '], expectedCode: 2, messageMustContain: ['--exec', 'the command is empty'] },
+  { id: 'args-host-aw-bits-zero', area: 'arguments', input: '--host-aw-bits 0', argv: ['check', '--host-aw-bits', '0'], expectedCode: 2, messageMustContain: ['--host-aw-bits', '0 is outside 1..64'] },
+  { id: 'args-host-aw-bits-65', area: 'arguments', input: '--host-aw-bits 65', argv: ['check', '--host-aw-bits', '65'], expectedCode: 2, messageMustContain: ['--host-aw-bits', '65 is outside 1..64'] },
+  { id: 'args-decode-nothing', area: 'arguments', input: 'decode with no register', argv: ['decode'], expectedCode: 2, messageMustContain: ['--cap HEX', 'give'] },
+  { id: 'args-decode-cap-not-hex', area: 'arguments', input: 'decode --cap xyz', argv: ['decode', '--cap', 'xyz'], expectedCode: 2, messageMustContain: ['--cap', '"xyz" is not hexadecimal'] },
+  { id: 'args-decode-cap-17-digits', area: 'arguments', input: 'decode --cap 0x + 17 hex digits', argv: ['decode', '--cap', '0x10000000000000000'], expectedCode: 2, messageMustContain: ['--cap', 'does not fit a u64'] },
+  { id: 'args-decode-cap-negative', area: 'arguments', input: 'decode --cap=-0x1', argv: ['decode', '--cap=-0x1'], expectedCode: 2, messageMustContain: ['--cap', 'is negative; a u64 is unsigned'] },
+  { id: 'args-decode-ecap-uppercase-bare', area: 'arguments', input: 'decode --ecap in bare uppercase hex', argv: ['decode', '--ecap', 'F050DA'], expectedCode: 2, messageMustContain: ['--ecap', 'is not hexadecimal'] },
+  { id: 'args-json-unwritable', area: 'arguments', input: 'conform --json into a directory that does not exist', argv: [...CONFORM_VTD, '--property', 'contract', '--json', '{tmp}/no-such-dir/report.json'], expectedCode: 2, messageMustContain: ['{tmp}/no-such-dir/report.json', 'ENOENT'] },
+  { id: 'args-junit-unwritable', area: 'arguments', input: 'conform --junit onto a directory', argv: [...CONFORM_VTD, '--property', 'contract', '--junit', '{tmp}'], expectedCode: 2, messageMustContain: ['{tmp}', 'EISDIR'] },
+  { id: 'args-decode-sysfs-and-cap', area: 'arguments', input: 'decode --sysfs with --cap', argv: ['decode', '--sysfs', '/sys/class/iommu/dmar0', '--cap', '0x1'], expectedCode: 2, messageMustContain: ['--sysfs', 'do not pass --cap or --ecap with it'] },
+
+  // ----- host JSON -----
+  { id: 'host-missing-file', area: 'host JSON', input: 'the file does not exist', argv: ['check', '--host', '{tmp}/missing.json'], expectedCode: 2, messageMustContain: ['{tmp}/missing.json', 'cannot be read: ENOENT'], spawn: true },
+  { id: 'host-directory', area: 'host JSON', input: 'a directory', argv: ['check', '--host', '{tmp}/dir.json'], files: { 'dir.json': { kind: 'dir' } }, expectedCode: 2, messageMustContain: ['{tmp}/dir.json', 'is not a regular file'] },
+  hostCase('host-not-json', 'not JSON', '{ name: 0000:17:00.0 }', ['{tmp}/host.json', 'not valid JSON']),
+  hostCase('host-empty-file', 'an empty file', '', ['{tmp}/host.json', 'not valid JSON']),
+  hostCase('host-top-level-array', 'a JSON array at the top', '[]', ['(root)', 'must be object']),
+  hostCase('host-top-level-string', 'a JSON string at the top', '"0000:17:00.0"', ['(root)', 'must be object']),
+  hostCase('host-missing-name', 'no "name"', hostWith('name', undefined), ['--host {tmp}/host.json', "must have required property 'name'"]),
+  hostCase('host-missing-cap-reg', 'no caps.vtd.capReg', hostWith('caps.vtd.capReg', undefined), ['caps.vtd', "must have required property 'capReg'"]),
+  hostCase('host-extra-field', 'an unknown top-level field', hostWith('iommu', 'dmar0'), ['(root)', 'has unexpected property "iommu"']),
+  hostCase('host-name-number', 'name as a number', hostWith('name', 23), ['name', 'must be string']),
+  hostCase('host-caps-array', 'caps as an array', hostWith('caps', []), ['caps', 'must be object']),
+  hostCase('host-cap-reg-number', 'capReg as a JSON number', hostWith('caps.vtd.capReg', 4096), ['caps.vtd.capReg', 'a u64 is written as a hex string, not a JSON number']),
+  hostCase('host-cap-reg-above-2-53', 'capReg 18446744073709551615 as a JSON number', hostTextReplacing('"0x9ed008c40780466"', '18446744073709551615'), ['caps.vtd.capReg', 'above 2^53 and cannot be read exactly']),
+  hostCase('host-type-negative', 'caps.type -1', hostWith('caps.type', -1), ['caps.type', '-1 is negative; a u32 is unsigned']),
+  hostCase('host-type-above-u32', 'caps.type 2^32', hostWith('caps.type', 4294967296), ['caps.type', 'does not fit a u32']),
+  hostCase('host-flags-fraction', 'caps.vtd.flags 0.5', hostWith('caps.vtd.flags', 0.5), ['caps.vtd.flags', '0.5 is not an integer']),
+  hostCase('host-aw-bits-fraction', 'awBits 47.5', hostWith('awBits', 47.5), ['awBits', 'must be integer']),
+  hostCase('host-aw-bits-65', 'awBits 65', hostWith('awBits', 65), ['awBits', 'must be <= 64']),
+  hostCase('host-aw-bits-string', 'awBits "64", a string', hostWith('awBits', '64'), ['awBits', 'must be integer']),
+  hostCase('host-u64-17-digits', 'ecapReg with 17 hex digits', hostWith('caps.vtd.ecapReg', '0x10000000000000000'), ['caps.vtd.ecapReg', 'does not fit a u64']),
+  hostCase('host-u64-not-hex', 'hwCaps "0xZZ"', hostWith('caps.hwCaps', '0xZZ'), ['caps.hwCaps', '"0xZZ" is not hexadecimal']),
+  hostCase('host-u64-negative', 'capReg "-0x1"', hostWith('caps.vtd.capReg', '-0x1'), ['caps.vtd.capReg', 'is negative; a u64 is unsigned']),
+  hostCase('host-proto-top-level', 'a "__proto__" key at the top level', hostTextReplacing('"name"', '"__proto__": { "polluted": "yes" },\n  "name"'), ['(root)', 'has unexpected property "__proto__"']),
+  hostCase('host-proto-in-caps', 'a "__proto__" key inside caps', hostTextReplacing('"type": 1', '"__proto__": { "polluted": "yes" },\n    "type": 1'), ['caps', 'has unexpected property "__proto__"']),
+  hostCase('host-backend-unknown', 'backend "vfio"', hostWith('backend', 'vfio'), ['backend', 'must be one of "iommufd", "legacy"']),
+  hostCase('host-unit-name', 'unit.name "iommu0"', hostWith('unit', { name: 'iommu0' }), ['unit.name', 'must match pattern']),
+  hostCase('host-max-pasid-log2', 'maxPasidLog2 256', hostWith('caps.maxPasidLog2', 256), ['caps.maxPasidLog2', 'must be <= 255']),
+  {
+    id: 'host-50-mb',
+    area: 'host JSON',
+    input: 'a 50 MB file',
+    argv: ['check', '--host', '{tmp}/big.json'],
+    files: { 'big.json': { kind: 'zeros', bytes: 50 * 1024 * 1024 } },
+    expectedCode: 2,
+    messageMustContain: ['{tmp}/big.json', 'is 52428800 bytes; a description may take at most 1048576'],
+  },
+  hostCase('host-deep-nesting', 'an array nested 10 000 deep', `${'['.repeat(10_000)}${']'.repeat(10_000)}`, ['{tmp}/host.json', 'nested 10000 levels deep; at most 64 are allowed']),
+  hostCase('host-pci-bad-element', 'pci.at with a bad element', hostWith('pci', { at: ['pcie-root-port@1c.0', 'slot-2'] }), ['pci.at[1]', '"slot-2" is not a path element']),
+  hostCase('host-pci-unknown-bridge', 'pci.at with an unknown bridge type', hostWith('pci', { at: ['pxb-pcie@1c.0', '00.0'] }), ['pci.at[0]', 'unknown bridge type "pxb-pcie"']),
+  hostCase('host-pci-root-port-behind-bridge', 'pci.at with a root port behind a PCI bridge', hostWith('pci', { at: ['pcie-pci-bridge@03.0', 'pcie-root-port@01.0', '00.0'] }), ['pci.at[1]', 'a pcie-root-port plugs only into the root bus pcie.0']),
+  hostCase('host-pci-empty', 'pci.at empty', hostWith('pci', { at: [] }), ['pci.at', 'must NOT have fewer than 1 items']),
+
+  // ----- sysfs -----
+  { id: 'sysfs-missing', area: 'sysfs', input: 'the directory does not exist', argv: ['check', '--sysfs', '{tmp}/no-such-dir'], expectedCode: 2, messageMustContain: ['{tmp}/no-such-dir', 'cannot be read (ENOENT)'], spawn: true },
+  { id: 'sysfs-not-a-dir', area: 'sysfs', input: 'a regular file', argv: ['check', '--sysfs', '{tmp}/cap'], files: { cap: { kind: 'file', text: 'd2008c40660462\n' } }, expectedCode: 2, messageMustContain: ['{tmp}/cap', 'is not a directory'] },
+  {
+    id: 'sysfs-unit-cap-missing',
+    area: 'sysfs',
+    input: 'a PCI device whose unit has no cap file',
+    argv: ['check', '--sysfs', '{tmp}/devices/0000:02:00.0'],
+    files: { ...unitFiles('iommu/dmar1', { cap: null }), ...pciDevice() },
+    expectedCode: 2,
+    messageMustContain: ['iommu/dmar1/intel-iommu/cap', 'is missing'],
+  },
+  { id: 'sysfs-unit-cap-missing-direct', area: 'sysfs', input: 'a unit directory without a cap file', argv: ['decode', '--sysfs', '{tmp}/dmar1'], files: unitFiles('dmar1', { cap: null }), expectedCode: 2, messageMustContain: ['{tmp}/dmar1', 'is neither a DMAR unit (no intel-iommu/cap)'] },
+  unitCase('sysfs-cap-empty', 'cap is empty', { cap: '' }, ['dmar1/intel-iommu/cap', 'is empty']),
+  unitCase('sysfs-cap-not-hex', 'cap is "xyz\\n"', { cap: 'xyz\n' }, ['dmar1/intel-iommu/cap', 'must be lowercase hex without 0x']),
+  unitCase('sysfs-cap-trailing-garbage', 'cap has trailing garbage', { cap: '1c0000c40660462 junk\n' }, ['dmar1/intel-iommu/cap', 'must be lowercase hex without 0x']),
+  unitCase('sysfs-cap-no-newline', 'cap without its newline', { cap: 'd2008c40660462' }, ['dmar1/intel-iommu/cap', 'must be one line ending in a newline']),
+  unitCase('sysfs-cap-two-lines', 'cap of two lines', { cap: 'd2008c40660462\nd2008c40660462\n' }, ['dmar1/intel-iommu/cap', 'must be one line ending in a newline']),
+  unitCase('sysfs-cap-0x', 'cap with a 0x prefix', { cap: '0xd2008c40660462\n' }, ['dmar1/intel-iommu/cap', 'must be lowercase hex without 0x']),
+  unitCase('sysfs-cap-uppercase', 'cap in uppercase', { cap: 'D2008C40660462\n' }, ['dmar1/intel-iommu/cap', 'must be lowercase hex']),
+  unitCase('sysfs-ecap-17-digits', 'ecap with 17 hex digits', { ecap: '10000000000000000\n' }, ['dmar1/intel-iommu/ecap', 'at most 16 digits']),
+  unitCase('sysfs-version-malformed', 'version "5.0"', { version: '5.0\n' }, ['dmar1/intel-iommu/version', 'must be "major:minor"']),
+  unitCase('sysfs-address-malformed', 'address "0xfed91000"', { address: '0xfed91000\n' }, ['dmar1/intel-iommu/address', 'must be lowercase hex']),
+  {
+    id: 'sysfs-dangling-link',
+    area: 'sysfs',
+    input: "a PCI device whose iommu link dangles",
+    argv: ['check', '--sysfs', '{tmp}/devices/0000:02:00.0'],
+    files: pciDevice(),
+    expectedCode: 2,
+    messageMustContain: ['0000:02:00.0/iommu', 'is a dangling link'],
+  },
+  {
+    id: 'sysfs-link-not-intel',
+    area: 'sysfs',
+    input: 'a PCI device whose iommu link names a non-Intel unit',
+    argv: ['check', '--sysfs', '{tmp}/devices/0000:02:00.0'],
+    files: { 'iommu/dmar1': { kind: 'dir' }, 'iommu/dmar1/amd-iommu': { kind: 'dir' }, ...pciDevice() },
+    expectedCode: 2,
+    messageMustContain: ['0000:02:00.0/iommu', 'points to dmar1, which is not an Intel DMAR unit'],
+  },
+  { id: 'sysfs-neither', area: 'sysfs', input: 'a directory that is neither a unit nor a PCI device', argv: ['check', '--sysfs', '{tmp}/empty'], files: { empty: { kind: 'dir' } }, expectedCode: 2, messageMustContain: ['{tmp}/empty', 'is neither a DMAR unit'] },
+  {
+    id: 'sysfs-pci-bad-name',
+    area: 'sysfs',
+    input: 'a PCI device directory not named by its address',
+    argv: ['check', '--sysfs', '{tmp}/devices/nic0'],
+    files: { ...unitFiles('iommu/dmar1'), 'devices/nic0': { kind: 'dir' }, 'devices/nic0/iommu': { kind: 'symlink', target: '../../iommu/dmar1' } },
+    expectedCode: 2,
+    messageMustContain: ['{tmp}/devices/nic0', 'a PCI device directory is named by its address (dddd:bb:dd.f); got "nic0"'],
+  },
+  {
+    id: 'sysfs-link-cap-garbage',
+    area: 'sysfs',
+    input: "a PCI device whose unit's cap has trailing garbage",
+    argv: ['check', '--sysfs', '{tmp}/devices/0000:02:00.0'],
+    files: { ...unitFiles('iommu/dmar1', { cap: 'd2008c40660462 junk\n' }), ...pciDevice() },
+    expectedCode: 2,
+    messageMustContain: ['iommu/dmar1/intel-iommu/cap', 'must be lowercase hex without 0x'],
+  },
+
+  // ----- guest properties -----
+  { id: 'guest-unknown-property', area: 'guest properties', input: 'an unknown property', argv: ['check', '--guest', 'x-scalable-mode=on,x-flts=on,caching-mode=on,nesting=on'], expectedCode: 2, messageMustContain: ['--guest nesting', "Property 'intel-iommu.nesting' not found"] },
+  { id: 'guest-x-flts-at-fsts', area: 'guest properties', input: 'x-flts at profile fsts', argv: ['check', '--profile', 'fsts', '--guest', 'scalable-mode=on,x-flts=on,caching-mode=on'], expectedCode: 2, messageMustContain: ['--guest x-flts', "at profile fsts it is 'fsts'"] },
+  { id: 'guest-fsts-at-seed', area: 'guest properties', input: 'fsts at profile seed', argv: ['check', '--guest', 'x-scalable-mode=on,fsts=on,caching-mode=on'], expectedCode: 2, messageMustContain: ['--guest fsts', "at profile seed it is 'x-flts'"] },
+  { id: 'guest-bad-bool', area: 'guest properties', input: 'caching-mode=enabled', argv: ['check', '--guest', 'x-scalable-mode=on,x-flts=on,caching-mode=enabled'], expectedCode: 2, messageMustContain: ['--guest caching-mode', "expects 'on' or 'off' (got \"enabled\")"] },
+  { id: 'guest-aw-bits-300', area: 'guest properties', input: 'aw-bits=300', argv: ['check', '--guest', 'x-scalable-mode=on,x-flts=on,caching-mode=on,aw-bits=300'], expectedCode: 2, messageMustContain: ['--guest aw-bits', 'expects uint8_t: 300 is above 255'] },
+  { id: 'guest-aw-bits-word', area: 'guest properties', input: 'aw-bits=abc', argv: ['check', '--guest', 'x-scalable-mode=on,x-flts=on,caching-mode=on,aw-bits=abc'], expectedCode: 2, messageMustContain: ['--guest aw-bits', 'expects an integer (got "abc")'] },
+  { id: 'guest-empty-name', area: 'guest properties', input: 'a leading comma', argv: ['check', '--guest', ',x-scalable-mode=on,x-flts=on,caching-mode=on'], expectedCode: 2, messageMustContain: ['--guest properties[0]', 'empty property name'] },
+  { id: 'guest-eim-maybe', area: 'guest properties', input: 'eim=maybe', argv: ['check', '--guest', 'x-scalable-mode=on,x-flts=on,caching-mode=on,eim=maybe'], expectedCode: 2, messageMustContain: ['--guest eim', "expects 'on', 'off' or 'auto' (got \"maybe\")"] },
+  { id: 'guest-pasid-bits-at-seed', area: 'guest properties', input: 'pasid-bits at profile seed', argv: ['check', '--guest', 'x-scalable-mode=on,x-flts=on,caching-mode=on,pasid-bits=20'], expectedCode: 2, messageMustContain: ['--guest pasid-bits', "Property 'intel-iommu.pasid-bits' not found at profile seed (it exists at pasid)"] },
+  { id: 'guest-flts-without-scalable', area: 'guest properties', input: 'x-flts=on without scalable mode (QEMU refuses it)', argv: ['check', '--guest', 'x-flts=on,caching-mode=on'], expectedCode: 2, messageMustContain: ['-device intel-iommu,x-flts=on,caching-mode=on', 'x-flts is only available in scalable mode'] },
+  { id: 'guest-flts-aw-bits-39', area: 'guest properties', input: 'x-flts=on with aw-bits=39 (QEMU refuses it)', argv: ['check', '--guest', 'x-scalable-mode=on,x-flts=on,caching-mode=on,aw-bits=39'], expectedCode: 2, messageMustContain: ['-device intel-iommu,', 'Scalable mode(x-flts=on): supported value for aw-bits is: 48'] },
+  { id: 'guest-eim-without-intremap', area: 'guest properties', input: 'eim=on with intremap=off (QEMU refuses it)', argv: ['check', '--guest', 'x-scalable-mode=on,x-flts=on,caching-mode=on,eim=on,intremap=off'], expectedCode: 2, messageMustContain: ['-device intel-iommu,', 'eim=on cannot be selected without intremap=on'] },
+
+  // ----- protocol -----
+  execCase('protocol-hello-not-json', 'the hello is not JSON', 'hello-not-json.mjs', 2, ['its hello (stdout line 1)', 'is not JSON'], [], { spawn: true }),
+  execCase('protocol-wrong-version', 'the hello speaks protocol 2', 'wrong-protocol.mjs', 2, ['protocol 2', 'this kit speaks protocol 1 only']),
+  execCase('protocol-exits-before-hello', 'the plugin exits before its hello', 'exits-early.mjs', 2, ['exited with code 7 before sending its hello', 'cannot open /dev/iommu']),
+  execCase('protocol-crashes-before-hello', 'the plugin dies of an uncaught exception before its hello', 'crashes-before-hello.mjs', 2, ['exited with code 1 before sending its hello', 'cannot parse the config file']),
+  execCase('protocol-hello-invalid', 'the hello lacks implements', 'hello-no-implements.mjs', 2, ['hello', "must have required property 'implements'"]),
+  { id: 'protocol-command-not-found', area: 'protocol', input: 'the command does not exist', argv: ['conform', '--exec', '{tmp}/no-such-plugin'], expectedCode: 2, messageMustContain: ['{tmp}/no-such-plugin', 'ENOENT'] },
+  execCase('protocol-invalid-answer', 'an answer line that breaks the schema', 'invalid-answer.mjs', 1, ['answer.outcome.ok', 'which is not an Outcome', '\\"outcome\\":{\\"ok\\":\\"yes\\"}}"'], ['--property', 'contract', '--runs', '3', '--seed', '1'], { stream: 'stdout' }),
+];

@@ -1,0 +1,97 @@
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { BAD_INPUT_AREAS, BAD_INPUT_CASES, type BadInputCase } from './bad-input-cases.js';
+import { CLI_DIR, FIXTURES, hasStackTrace, makeTempDir, removeTempDir, run, runBin, type RunResult } from './helpers.js';
+import { BAD_INPUT_DOC, renderBadInputDoc } from './render-bad-input-doc.js';
+
+let tmp: string | undefined;
+afterEach(() => {
+  if (tmp !== undefined) removeTempDir(tmp);
+  tmp = undefined;
+});
+
+function substitute(text: string, dir: string): string {
+  return text.replaceAll('{tmp}', dir).replaceAll('{node}', process.execPath).replaceAll('{fixtures}', FIXTURES).replaceAll('{hosts}', join(CLI_DIR, 'hosts'));
+}
+
+/** Creates the case's files under a fresh temp dir; returns the dir. */
+function prepare(c: BadInputCase): string {
+  const dir = makeTempDir('hiodkit-bad-input-');
+  tmp = dir;
+  for (const [relative, entry] of Object.entries(c.files ?? {})) {
+    const path = join(dir, relative);
+    mkdirSync(dirname(path), { recursive: true });
+    switch (entry.kind) {
+      case 'dir':
+        mkdirSync(path, { recursive: true });
+        break;
+      case 'file':
+        writeFileSync(path, substitute(entry.text, dir));
+        break;
+      case 'symlink':
+        symlinkSync(substitute(entry.target, dir), path);
+        break;
+      case 'zeros':
+        writeFileSync(path, Buffer.alloc(entry.bytes));
+        break;
+    }
+  }
+  return dir;
+}
+
+function check(c: BadInputCase, r: RunResult, dir: string): void {
+  const where = c.stream === 'stdout' ? r.stdout : r.stderr;
+  const shown = `exit ${r.code}\n--- stdout\n${r.stdout.slice(0, 2000)}\n--- stderr\n${r.stderr.slice(0, 2000)}`;
+  expect(r.code, shown).toBe(c.expectedCode);
+  for (const fragment of c.messageMustContain) expect(where, shown).toContain(substitute(fragment, dir));
+  expect(hasStackTrace(r.stdout), shown).toBe(false);
+  expect(hasStackTrace(r.stderr), shown).toBe(false);
+  expect(r.stderr + r.stdout, shown).not.toMatch(/: internal error: /);
+  expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
+  expect(Object.prototype).not.toHaveProperty('polluted');
+}
+
+describe('the bad-input table', () => {
+  it(`has at least 45 cases, unique ids, every area covered`, () => {
+    expect(BAD_INPUT_CASES.length).toBeGreaterThanOrEqual(45);
+    expect(new Set(BAD_INPUT_CASES.map((c) => c.id)).size).toBe(BAD_INPUT_CASES.length);
+    for (const area of BAD_INPUT_AREAS) expect(BAD_INPUT_CASES.filter((c) => c.area === area).length, area).toBeGreaterThan(0);
+  });
+
+  it('docs/BAD-INPUT.md is the rendering of the table (regenerate with render-bad-input-doc.ts --write)', () => {
+    expect(existsSync(BAD_INPUT_DOC)).toBe(true);
+    expect(readFileSync(BAD_INPUT_DOC, 'utf8')).toBe(renderBadInputDoc());
+  });
+});
+
+describe.each(BAD_INPUT_AREAS)('bad input: %s', (area) => {
+  const cases = BAD_INPUT_CASES.filter((c) => c.area === area);
+  const timeout = area === 'protocol' ? 30_000 : 10_000;
+
+  it.each(cases.map((c) => [c.id, c] as const))('%s', (_id, c) => {
+    const dir = prepare(c);
+    const started = performance.now();
+    const r = run(c.argv.map((a) => substitute(a, dir)), { cwd: dir });
+    const elapsed = performance.now() - started;
+    check(c, r, dir);
+    // refused by size or depth before anything is parsed
+    if (c.id === 'host-50-mb' || c.id === 'host-deep-nesting') expect(elapsed).toBeLessThan(1000);
+  }, timeout);
+});
+
+describe('bad input through the real binary', () => {
+  const spawned = BAD_INPUT_CASES.filter((c) => c.spawn === true);
+
+  it('spawns a handful of cases', () => {
+    expect(spawned.length).toBeGreaterThanOrEqual(4);
+    expect(spawned.length).toBeLessThanOrEqual(8);
+  });
+
+  it.each(spawned.map((c) => [c.id, c] as const))('%s: the same exit code and message from the process', (_id, c) => {
+    const dir = prepare(c);
+    const r = runBin(c.argv.map((a) => substitute(a, dir)));
+    expect(r.signal).toBeNull();
+    check(c, r, dir);
+  }, 60_000);
+});

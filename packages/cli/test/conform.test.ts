@@ -1,0 +1,264 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { PROPERTY_IDS, schemaProblems } from '@hiodkit/conformance';
+import { FIXTURES, hasStackTrace, makeTempDir, removeTempDir, run, runBin, type RunResult } from './helpers.js';
+import { WRONG_MESSAGE } from './fixtures/wrong-type-message.js';
+
+const BROKEN = join(FIXTURES, 'wrong-type-message.ts');
+const GOOD = join(FIXTURES, 'good-plugin.ts');
+const SEED_RUN = ['--runs', '50', '--seed', '7'] as const;
+
+const tmp = makeTempDir('hiodkit-conform-test-');
+afterAll(() => removeTempDir(tmp));
+
+/** The status column of each property line: id → PASS/FAIL/XFAIL/XPASS/n/a. */
+function statuses(r: RunResult): Record<string, string> {
+  return Object.fromEntries([...r.stdout.matchAll(/^ {2}(PASS|FAIL|XFAIL|XPASS|n\/a) +(\S+)/gm)].map((m) => [m[2] as string, m[1] as string]));
+}
+
+function expectClean(r: RunResult): void {
+  expect(hasStackTrace(r.stdout), `stdout:\n${r.stdout}`).toBe(false);
+  expect(hasStackTrace(r.stderr), `stderr:\n${r.stderr}`).toBe(false);
+}
+
+/** Loose XML checks: every & starts an entity, no < outside a tag, and the elements nest. */
+function xmlProblems(xml: string): string[] {
+  const problems: string[] = [];
+  if (/&(?!(?:amp|lt|gt|quot|apos|#\d+);)/.test(xml)) problems.push('a bare &');
+  const stack: string[] = [];
+  const body = xml.replace(/^<\?xml[^>]*\?>\n/, '');
+  const tag = /<(\/?)([A-Za-z][\w-]*)((?:\s+[\w-]+="[^"<]*")*)\s*(\/?)>/g;
+  let at = 0;
+  for (const m of body.matchAll(tag)) {
+    if (body.slice(at, m.index).includes('<') || body.slice(at, m.index).includes('>')) problems.push(`stray < or > before ${m[0]}`);
+    at = (m.index ?? 0) + m[0].length;
+    const [, close, name = '', , selfClose] = m;
+    if (selfClose) continue;
+    if (close) {
+      if (stack.pop() !== name) problems.push(`</${name}> does not close the open element`);
+    } else stack.push(name);
+  }
+  if (body.slice(at).trim() !== '') problems.push('text after the root element');
+  if (stack.length > 0) problems.push(`unclosed ${stack.join(', ')}`);
+  return problems;
+}
+
+describe('conform --builtin', () => {
+  it('vtd at seed, 50 runs, seed 7: exit 0 with the report', () => {
+    const r = run(['conform', '--builtin', 'vtd', '--profile', 'seed', ...SEED_RUN]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toContain('hiodkit conformance: vtd-accel@seed (in-process) — profile seed, CONFIG_VTD_ACCEL=y\n');
+    expect(r.stdout).toContain('table reference/seed.json (qemu cca621c782d2, 11 rows) · seed 7 · 50 runs per property · 1000 ms per call\n');
+    expect(statuses(r)).toEqual({
+      contract: 'PASS',
+      'table-equivalence': 'PASS',
+      'precedence/first-failure': 'PASS',
+      'precedence/repair-exposes-next': 'PASS',
+      'precedence/break-hides-later': 'PASS',
+      'final-rejection': 'PASS',
+      stub: 'n/a',
+      kconfig: 'PASS',
+    });
+    expect(r.stdout).toMatch(/row coverage \(\d+ generated cases in table-equivalence\):/);
+    expect(r.stdout).toMatch(/^ {4}first-stage-rejected +\d+\.\d%/m);
+    expect(r.stdout).toMatch(/^ {2}CONFORMANT in /m);
+    expectClean(r);
+  });
+
+  it('--json FILE writes a report valid against report.schema.json', () => {
+    const file = join(tmp, 'vtd-seed.json');
+    const r = run(['conform', '--builtin', 'vtd', '--profile', 'seed', ...SEED_RUN, '--json', file]);
+    expect(r.code).toBe(0);
+    const report = JSON.parse(readFileSync(file, 'utf8')) as { conformant: boolean; profile: string; options: { seed: number; numRuns: number }; properties: { id: string }[] };
+    expect(schemaProblems('report.schema.json', report, 'report')).toEqual([]);
+    expect(report.conformant).toBe(true);
+    expect(report.profile).toBe('seed');
+    expect(report.options).toMatchObject({ seed: 7, numRuns: 50 });
+    expect(report.properties.map((p) => p.id)).toEqual([...PROPERTY_IDS]);
+  });
+
+  it('every built-in checker at every profile is conformant; --json writes an array of valid reports', () => {
+    const file = join(tmp, 'all.json');
+    const r = run(['conform', '--runs', '3', '--seed', '1', '--json', file]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('10 of 10 plugins conformant\n');
+    const reports = JSON.parse(readFileSync(file, 'utf8')) as unknown[];
+    expect(reports).toHaveLength(10);
+    for (const report of reports) expect(schemaProblems('report.schema.json', report, 'report')).toEqual([]);
+  });
+
+  it('--builtin stub runs the stub property', () => {
+    const r = run(['conform', '--builtin', 'stub', '--profile', 'relaxed', '--runs', '10', '--seed', '3']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('CONFIG_VTD_ACCEL=n');
+    expect(statuses(r)['stub']).toBe('PASS');
+  });
+
+  it('--property runs only the properties named', () => {
+    const r = run(['conform', '--builtin', 'vtd', '--profile', 'seed', ...SEED_RUN, '--property', 'contract', '--property', 'final-rejection']);
+    expect(r.code).toBe(0);
+    expect(statuses(r)).toEqual({ contract: 'PASS', 'final-rejection': 'PASS' });
+    expect(r.stdout).not.toContain('row coverage');
+  });
+
+  it('--known-failure for a property that passes: XPASS, exit 1', () => {
+    const r = run(['conform', '--builtin', 'vtd', '--profile', 'seed', ...SEED_RUN, '--known-failure', 'contract']);
+    expect(r.code).toBe(1);
+    expect(statuses(r)['contract']).toBe('XPASS');
+    expect(r.stdout).toContain('listed in knownFailures but passed: remove it from the list');
+    expect(r.stdout).toMatch(/^ {2}NOT CONFORMANT in /m);
+  });
+});
+
+describe('conform --plugin', () => {
+  const broken = run(['conform', '--plugin', BROKEN, ...SEED_RUN]);
+
+  it('a broken checker: exit 1, the failing property with its counterexample and replay line', () => {
+    expect(broken.code).toBe(1);
+    expect(broken.stderr).toBe('');
+    expect(broken.stdout).toContain('hiodkit conformance: cli-fixture-wrong-type-message (worker) — profile seed');
+    expect(statuses(broken)['table-equivalence']).toBe('FAIL');
+    expect(broken.stdout).toContain('expected: reject: "Incompatible host platform IOMMU type 2"\n');
+    expect(broken.stdout).toContain(`actual:   reject: ${JSON.stringify(WRONG_MESSAGE)}\n`);
+    expect(broken.stdout).toMatch(/^ {6}case: \{"guest":.*"caps":\{"type":2,/m);
+    expect(broken.stdout).toMatch(/^ {6}shrunk \d+ time\(s\); replay: --property table-equivalence --seed 7 --path "[\d:]+"$/m);
+    expect(broken.stdout).toMatch(/^ {2}NOT CONFORMANT in /m);
+    expectClean(broken);
+  });
+
+  it('replaying --seed and --path from the failing run reproduces the same counterexample', () => {
+    const replay = /replay: --property (\S+) --seed (-?\d+) --path "([^"]*)"/.exec(broken.stdout);
+    if (!replay) throw new Error('no replay line');
+    const [, property = '', seed = '', path = ''] = replay;
+    const caseLine = (r: RunResult) => r.stdout.split('\n').find((l) => l.startsWith('      case: '));
+    const again = run(['conform', '--plugin', BROKEN, '--property', property, '--seed', seed, '--path', path]);
+    expect(again.code).toBe(1);
+    expect(Object.keys(statuses(again))).toEqual([property]);
+    expect(caseLine(again)).toBeDefined();
+    expect(caseLine(again)).toBe(caseLine(broken));
+    expect(again.stdout).toContain(`actual:   reject: ${JSON.stringify(WRONG_MESSAGE)}\n`);
+  });
+
+  it('--known-failure for the failing property makes the run conformant (XFAIL)', () => {
+    const r = run(['conform', '--plugin', BROKEN, ...SEED_RUN, '--known-failure', 'table-equivalence', '--property', 'table-equivalence', '--property', 'contract']);
+    expect(r.code).toBe(0);
+    expect(statuses(r)).toEqual({ contract: 'PASS', 'table-equivalence': 'XFAIL' });
+    expect(r.stdout).toMatch(/^ {2}CONFORMANT in /m);
+  });
+
+  it('a good module: exit 0', () => {
+    const r = run(['conform', '--plugin', GOOD, '--runs', '20', '--seed', '7']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('hiodkit conformance: cli-fixture-good (worker) — profile seed');
+    expect(Object.values(statuses(r)).filter((s) => s !== 'PASS' && s !== 'n/a')).toEqual([]);
+  });
+
+  it('--export names the export holding the plugin', () => {
+    const r = run(['conform', '--plugin', GOOD, '--export', 'nope', '--runs', '1']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('"nope"');
+    expectClean(r);
+  });
+
+  it('--junit FILE: a testcase per property, the failure counted and its <&> escaped', () => {
+    const file = join(tmp, 'broken.xml');
+    const r = run(['conform', '--plugin', BROKEN, ...SEED_RUN, '--property', 'contract', '--property', 'table-equivalence', '--property', 'stub', '--junit', file]);
+    expect(r.code).toBe(1);
+    const xml = readFileSync(file, 'utf8');
+    expect(xmlProblems(xml)).toEqual([]);
+    expect(xml.startsWith('<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="hiodkit conformance" tests="3" failures="1">')).toBe(true);
+    expect(xml).toMatch(/<testsuite name="cli-fixture-wrong-type-message \(profile seed\)" tests="3" failures="1" errors="0" skipped="1" /);
+    const cases = [...xml.matchAll(/<testcase classname="hiodkit\.cli-fixture-wrong-type-message" name="([^"]+)"/g)].map((m) => m[1]);
+    expect(cases).toEqual(['contract', 'table-equivalence', 'stub']);
+    const failures = [...xml.matchAll(/<failure message="([^"]*)" type="nonconformance">([^<]*)<\/failure>/g)];
+    expect(failures).toHaveLength(1);
+    expect(failures[0]?.[2]).toContain('actual:   reject: &quot;IOMMU type 2 &lt;&amp;&gt; is not VT-d&quot;');
+    expect(xml).not.toContain(WRONG_MESSAGE);
+    expect(xml).toMatch(/<skipped message="not applicable: [^"]*"\/>/);
+  });
+
+  it('--junit for a conformant run: every property a testcase, no failures', () => {
+    const file = join(tmp, 'good.xml');
+    expect(run(['conform', '--builtin', 'vtd', '--profile', 'seed', ...SEED_RUN, '--junit', file]).code).toBe(0);
+    const xml = readFileSync(file, 'utf8');
+    expect(xmlProblems(xml)).toEqual([]);
+    expect(xml).toContain(`<testsuites name="hiodkit conformance" tests="${PROPERTY_IDS.length}" failures="0">`);
+    expect([...xml.matchAll(/<testcase [^>]*name="([^"]+)"/g)].map((m) => m[1])).toEqual([...PROPERTY_IDS]);
+  });
+});
+
+/*
+ * Text a plugin supplies (a thrown message, its stderr) can hold a stack trace: wrapping code often
+ * writes `${cause.stack}` into a message, and node prints an uncaught exception's stack on stderr.
+ * No command may print a stack trace on any input, plugins included.
+ */
+describe('conform never prints a stack trace a plugin supplies', () => {
+  it('a module that throws at import with a stack in its message: exit 2, the reason, no stack', () => {
+    const r = run(['conform', '--plugin', join(FIXTURES, 'import-throws-stack.mjs')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('import-throws-stack.mjs');
+    expect(r.stderr).toContain('plugin setup failed: Error: cli-fixture: settings.json is missing');
+    expectClean(r);
+  });
+
+  it('a check that throws with a stack in its message: exit 1, the reason, no stack', () => {
+    const r = run(['conform', '--plugin', join(FIXTURES, 'check-throws-stack.mjs'), '--property', 'contract', '--runs', '2', '--seed', '1']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('check failed: Error: cli-fixture: lookup table not loaded');
+    expectClean(r);
+  });
+
+  it('an --exec plugin that crashes mid-run: exit 1, the error quoted, no stack frames', () => {
+    const r = run(['conform', '--exec', `${process.execPath} ${join(FIXTURES, 'protocol-cli', 'crashes-mid-run.mjs')}`, '--property', 'contract', '--runs', '2', '--seed', '1']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('the plugin crashed');
+    expect(r.stdout).toContain("TypeError: Cannot read properties of undefined (reading 'outcome')");
+    expectClean(r);
+  }, 30_000);
+});
+
+describe('conform progress line', () => {
+  const argv = ['conform', '--builtin', 'vtd', '--profile', 'seed', '--runs', '2', '--seed', '1', '--property', 'contract', '--property', 'kconfig'];
+
+  it('is written to stderr on a terminal outside CI', () => {
+    const r = run(argv, { isTTY: true, env: {} });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('[1/2] vtd-accel@seed: contract…');
+    expect(r.stderr).toContain('[2/2] vtd-accel@seed: kconfig…');
+    expect(r.stderr.endsWith('\r\u001b[2K')).toBe(true);
+    expect(r.stdout).not.toContain('[1/2]');
+  });
+
+  it('is not written when stderr is not a terminal', () => {
+    expect(run(argv, { isTTY: false, env: {} }).stderr).toBe('');
+  });
+
+  it('is not written under CI, even on a terminal', () => {
+    expect(run(argv, { isTTY: true, env: { CI: 'true' } }).stderr).toBe('');
+    expect(run(argv, { isTTY: true, env: { CI: '1' } }).stderr).toBe('');
+  });
+
+  it('CI=false or CI= (empty) does not count as CI', () => {
+    expect(run(argv, { isTTY: true, env: { CI: 'false' } }).stderr).toContain('[1/2]');
+    expect(run(argv, { isTTY: true, env: { CI: '' } }).stderr).toContain('[1/2]');
+  });
+});
+
+describe('conform, the real binary', () => {
+  it('HIODKIT_SEED sets the default seed; the exit code is real; no progress without a terminal', () => {
+    const b = runBin(['conform', '--builtin', 'vtd', '--profile', 'seed', '--runs', '5'], { env: { ...process.env, HIODKIT_SEED: '4242', CI: '' } });
+    expect(b.code).toBe(0);
+    expect(b.stdout).toContain('· seed 4242 ·');
+    expect(b.stderr).toBe('');
+    expect(hasStackTrace(b.stdout + b.stderr)).toBe(false);
+  });
+
+  it('a broken plugin exits 1', () => {
+    const b = runBin(['conform', '--plugin', BROKEN, '--property', 'table-equivalence', ...SEED_RUN]);
+    expect(b.code).toBe(1);
+    expect(b.stdout).toContain('FAIL  table-equivalence');
+    expect(hasStackTrace(b.stdout + b.stderr)).toBe(false);
+  });
+});
