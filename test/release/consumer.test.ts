@@ -102,14 +102,14 @@ describe('a consumer project with the packed packages installed by npm', () => {
   });
 
   it('hiodkit conform runs a module plugin in a worker, from the JavaScript build', () => {
-    const { code, out } = run('npx', ['hiodkit', 'conform', '--plugin', 'src/module-plugin.mjs', '--runs', '50']);
+    const { code, out } = run('npx', ['hiodkit', 'conform', '--plugin', 'src/module-plugin.mjs', '--runs', '50', '--time-limit', '10000']);
     expect(out).toContain('hiodkit conformance: vtd-accel@seed (worker)');
     expect(out).toContain('CONFORMANT');
     expect(code).toBe(0);
   });
 
   it('hiodkit conform --exec drives a JSON-lines program, from the JavaScript build', () => {
-    const { code, out } = run('npx', ['hiodkit', 'conform', '--exec', `${process.execPath} src/protocol-plugin.mjs`, '--runs', '50']);
+    const { code, out } = run('npx', ['hiodkit', 'conform', '--exec', `${process.execPath} src/protocol-plugin.mjs`, '--runs', '50', '--time-limit', '10000']);
     expect(out).toContain('hiodkit conformance: consumer-process (process)');
     expect(out).toContain('CONFORMANT');
     expect(code).toBe(0);

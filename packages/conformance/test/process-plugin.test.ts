@@ -194,13 +194,13 @@ describe('the protocol, driven by scripted plugins', () => {
 
   it('a silent plugin: timeout, killed and restarted; the next call works', () => {
     const marker = join(dir, 'silent-once.marker');
-    withPlugin(script('bad-answer.mjs', 'silent-once', marker), { timeLimitMs: 300 }, (plugin) => {
+    withPlugin(script('bad-answer.mjs', 'silent-once', marker), { timeLimitMs: 1000 }, (plugin) => {
       const pid = plugin.pid as number;
       const start = performance.now();
       const inv = plugin.invoke(sample());
-      expect(inv).toMatchObject({ kind: 'timeout', limitMs: 300 });
-      expect(inv.kind === 'timeout' && inv.elapsedMs).toBeGreaterThanOrEqual(299);
-      expect(performance.now() - start).toBeLessThan(3000);
+      expect(inv).toMatchObject({ kind: 'timeout', limitMs: 1000 });
+      expect(inv.kind === 'timeout' && inv.elapsedMs).toBeGreaterThanOrEqual(999);
+      expect(performance.now() - start).toBeLessThan(5000);
       expect(existsSync(marker)).toBe(true);
       expect(plugin.invoke(sample(41))).toEqual(echoed(41));
       expect(plugin.pid).not.toBe(pid);
