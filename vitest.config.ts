@@ -29,6 +29,7 @@ export default defineConfig({
           root: '.',
           include: ['test/release/**/*.test.ts'],
           globalSetup: ['test/release/global-setup.ts'],
+          benchmark: { include: [] },
           testTimeout: 300_000,
           hookTimeout: 300_000,
         },
