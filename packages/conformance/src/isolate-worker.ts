@@ -3,6 +3,7 @@ import { workerData, type MessagePort } from 'node:worker_threads';
 import { describeThrown, mutationOf } from './invocation.js';
 import { cloneCase, renderValue } from './plain-data.js';
 import type { Case } from './predicates.js';
+import { signalling } from './worker-signal.js';
 import { pickPlugin } from './plugin-module.js';
 
 interface WorkerData {
@@ -15,18 +16,7 @@ interface WorkerData {
 
 const { port, flag, moduleUrl, exportName, tsxApi } = workerData as WorkerData;
 
-/** Wakes the main thread, which waits on flag[0]; 1 = a reply is on the port, 2 = the worker is exiting. */
-function reply(message: unknown): void {
-  port.postMessage(message);
-  Atomics.store(flag, 0, 1);
-  Atomics.notify(flag, 0);
-}
-
-process.on('exit', (code) => {
-  Atomics.store(flag, 1, code);
-  Atomics.store(flag, 0, 2);
-  Atomics.notify(flag, 0);
-});
+const reply = signalling<unknown>(port, flag);
 
 async function load(url: string): Promise<Record<string, unknown>> {
   try {

@@ -1,13 +1,10 @@
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
-import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import type { PluginDeclaration } from '@hiodkit/core';
 import type { Invocation, PluginHandle } from './invocation.js';
 import { PluginLoadError } from './plugin-module.js';
 import type { Case } from './predicates.js';
 import type { FromWorker, ProcessWorkerData, ToWorker } from './process-worker.js';
 import { caseToJson } from './wire.js';
+import { startWorker, stopWorker, waitForWorker, type WorkerLink } from './worker-bridge.js';
 
 export { KIT_HELLO, KIT_HELLO_LINE, PROTOCOL_VERSION, decodeAnswer, decodeHello, encodeRequest, quoteLine, type DecodedAnswer, type PluginHello } from './protocol.js';
 
@@ -39,43 +36,12 @@ export interface ProcessPluginHandle extends PluginHandle {
   readonly exitStatus: string | undefined;
 }
 
-const fromSource = import.meta.url.endsWith('.ts');
 /** Time allowed for the worker thread itself to boot (tsx compiles it when running from source). */
 const WORKER_BOOT_MS = 30_000;
 /** Slack the main thread gives the worker beyond the plugin's own limits before it gives up on it. */
 const WORKER_GRACE_MS = 5_000;
 
-/** tsx's ESM API, to boot the worker from TypeScript sources (as isolate.ts does). */
-function tsxEsmApi(): string | undefined {
-  try {
-    const manifest = createRequire(import.meta.url).resolve('tsx/package.json');
-    const exportsMap = (JSON.parse(readFileSync(manifest, 'utf8')) as { exports: Record<string, { import: { default: string } }> }).exports;
-    const entry = exportsMap['./esm/api']?.import.default;
-    return entry === undefined ? undefined : new URL(entry, pathToFileURL(manifest)).href;
-  } catch {
-    return undefined;
-  }
-}
-
-interface Running {
-  readonly worker: Worker;
-  readonly port: MessagePort;
-  readonly flag: Int32Array;
-}
-
-type Answer = { kind: 'message'; message: FromWorker } | { kind: 'timeout' } | { kind: 'exit'; code: number };
-
-/** Blocks this thread until the worker answers, exits or the time runs out. */
-function waitForWorker(running: Running, timeoutMs: number): Answer {
-  const state = Atomics.wait(running.flag, 0, 0, timeoutMs);
-  if (state === 'timed-out') return { kind: 'timeout' };
-  const received = receiveMessageOnPort(running.port);
-  if (received) {
-    Atomics.store(running.flag, 0, 0);
-    return { kind: 'message', message: received.message as FromWorker };
-  }
-  return { kind: 'exit', code: Atomics.load(running.flag, 1) };
-}
+type Running = WorkerLink;
 
 /** Plugin processes of open handles: killed if this process exits without closing them. */
 const live = new Set<Running>();
@@ -95,18 +61,13 @@ function killChild(running: Running): void {
 
 function discard(running: Running, killPlugin: boolean): void {
   if (killPlugin) killChild(running);
-  void running.worker.terminate();
-  running.port.close();
+  stopWorker(running);
   live.delete(running);
 }
 
 /** Starts the worker, which spawns the plugin and does the handshake. */
 function boot(command: ProcessCommand, options: Required<Omit<ProcessPluginOptions, 'timeLimitMs'>>): Running {
-  const { port1, port2 } = new MessageChannel();
-  const flag = new Int32Array(new SharedArrayBuffer(12));
-  const data: ProcessWorkerData = {
-    port: port2,
-    flag,
+  const data: Omit<ProcessWorkerData, 'port' | 'flag'> = {
     command: command.command,
     args: [...(command.args ?? [])],
     cwd: command.cwd,
@@ -114,17 +75,8 @@ function boot(command: ProcessCommand, options: Required<Omit<ProcessPluginOptio
     maxLineBytes: options.maxLineBytes,
     stderrLines: options.stderrLines,
   };
-  // From the TypeScript sources (this repository's tests) the worker itself is TypeScript: boot it through tsx.
-  const worker = fromSource
-    ? new Worker(`import(${JSON.stringify(tsxEsmApi())}).then(({ tsImport }) => tsImport(${JSON.stringify(new URL('./process-worker.ts', import.meta.url).href)}, ${JSON.stringify(import.meta.url)}))`, {
-        eval: true,
-        workerData: data,
-        transferList: [port2],
-        execArgv: ['--conditions=@hiodkit/source'],
-      })
-    : new Worker(new URL('./process-worker.js', import.meta.url), { workerData: data, transferList: [port2] });
-  worker.unref();
-  const running = { worker, port: port1, flag };
+  // flag slot [2] holds the plugin's pid, so this thread can kill it even when the worker is stuck
+  const running = startWorker('process-worker', { ...data }, 3);
   live.add(running);
   if (!exitHookInstalled) {
     exitHookInstalled = true;
@@ -137,7 +89,7 @@ function boot(command: ProcessCommand, options: Required<Omit<ProcessPluginOptio
 
 /** Waits for the handshake; returns the hello or a one-line reason it failed. */
 function handshake(running: Running, startupTimeoutMs: number): { ok: true; hello: Extract<FromWorker, { kind: 'ready' }>['hello'] } | { ok: false; reason: string } {
-  const answer = waitForWorker(running, startupTimeoutMs + WORKER_BOOT_MS);
+  const answer = waitForWorker<FromWorker>(running, startupTimeoutMs + WORKER_BOOT_MS);
   if (answer.kind === 'message' && answer.message.kind === 'ready') return { ok: true, hello: answer.message.hello };
   discard(running, true);
   if (answer.kind === 'timeout') return { ok: false, reason: `the kit's process worker did not start within ${startupTimeoutMs + WORKER_BOOT_MS} ms` };
@@ -190,7 +142,7 @@ export function processPlugin(command: ProcessCommand, options: ProcessPluginOpt
     const message: ToWorker = { kind: 'call', cases: cases.map(caseToJson), timeLimitMs: options.timeLimitMs };
     current.port.postMessage(message);
     const deadline = settings.startupTimeoutMs + cases.length * options.timeLimitMs + WORKER_GRACE_MS;
-    const answer = waitForWorker(current, deadline);
+    const answer = waitForWorker<FromWorker>(current, deadline);
     if (answer.kind === 'message' && answer.message.kind === 'results' && answer.message.results.length === cases.length) {
       return [...answer.message.results];
     }
@@ -230,7 +182,7 @@ export function processPlugin(command: ProcessCommand, options: ProcessPluginOpt
       if (current === undefined) return;
       current.port.postMessage({ kind: 'close' } satisfies ToWorker);
       // the plugin gets 2 s to exit once its stdin closes; then the worker kills it
-      const answer = waitForWorker(current, 2000 + WORKER_GRACE_MS);
+      const answer = waitForWorker<FromWorker>(current, 2000 + WORKER_GRACE_MS);
       const message = answer.kind === 'message' ? answer.message : undefined;
       exitStatus = message?.kind === 'closed' ? message.exit : "killed: the kit's process worker did not confirm the exit";
       discard(current, message?.kind !== 'closed');

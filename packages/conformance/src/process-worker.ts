@@ -6,6 +6,7 @@ import type { Invocation } from './invocation.js';
 import { isStackFrame } from './plugin-text.js';
 import { KIT_HELLO_LINE, decodeAnswer, decodeHello, quoteLine, type PluginHello } from './protocol.js';
 import type { CaseJson } from './wire.js';
+import { signalling } from './worker-signal.js';
 
 export interface ProcessWorkerData {
   readonly port: MessagePort;
@@ -31,18 +32,7 @@ export type FromWorker =
 
 const { port, flag, command, args, cwd, startupTimeoutMs, maxLineBytes, stderrLines } = workerData as ProcessWorkerData;
 
-/** Wakes the main thread, which waits on flag[0]. */
-function reply(message: FromWorker): void {
-  port.postMessage(message);
-  Atomics.store(flag, 0, 1);
-  Atomics.notify(flag, 0);
-}
-
-process.on('exit', (code) => {
-  Atomics.store(flag, 1, code);
-  Atomics.store(flag, 0, 2);
-  Atomics.notify(flag, 0);
-});
+const reply = signalling<FromWorker>(port, flag);
 
 interface ExitInfo {
   readonly code: number | null;
