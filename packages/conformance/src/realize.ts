@@ -30,7 +30,7 @@ function withVtd(c: Case, vtd: Partial<HostIommuDevice['caps']['vendorCaps']['vt
 }
 
 /** Changes the case so one predicate takes a value, keeping the guest config valid and the change small. */
-function setPredicate(c: Case, p: PredicateName, v: string, profile: ProfileId): Case {
+function setPredicate(c: Case, p: PredicateName, v: string): Case {
   const props = c.guest.props;
   const device = c.device;
   switch (p) {
@@ -92,7 +92,6 @@ function setPredicate(c: Case, p: PredicateName, v: string, profile: ProfileId):
       return hostPasidWidth(next.device.caps.vendorCaps.vtd.ecapReg) < guestBits ? next : setWidth(guestBits - 1);
     }
   }
-  void profile;
 }
 
 /**
@@ -103,12 +102,12 @@ export function realize(c: Case, target: PartialAssignment, profile: ProfileId, 
   const before = classifyCase(c, declaration);
   const wanted = { ...before, ...target } as Record<PredicateName, string>;
   let next = c;
-  for (const [p, v] of Object.entries(target) as [PredicateName, string][]) if (p !== 'vtdAccel') next = setPredicate(next, p, v, profile);
+  for (const [p, v] of Object.entries(target) as [PredicateName, string][]) if (p !== 'vtdAccel') next = setPredicate(next, p, v);
   for (let pass = 0; pass < 3; pass++) {
     const now = classifyCase(next, declaration);
     const off = PREDICATE_NAMES.filter((p) => p !== 'vtdAccel' && now[p] !== wanted[p]);
     if (off.length === 0) break;
-    for (const p of off) next = setPredicate(next, p, wanted[p], profile);
+    for (const p of off) next = setPredicate(next, p, wanted[p]);
   }
   const after = classifyCase(next, declaration);
   const wrong = PREDICATE_NAMES.filter((p) => after[p] !== wanted[p]);

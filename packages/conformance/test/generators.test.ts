@@ -199,13 +199,13 @@ describe('realize', () => {
   });
 
   it('refuses to set vtdAccel on a case, naming what it could not make', () => {
-    expect(() => realize(canonicalCase('seed'), { vtdAccel: 'n' }, 'seed', ACCEL)).toThrow(/vtdAccel=n \(got y\)/);
+    expect(() => realize(canonicalCase(), { vtdAccel: 'n' }, 'seed', ACCEL)).toThrow(/vtdAccel=n \(got y\)/);
   });
 
   // SPEC §3.6: with dma-drain off, scalable mode is refused. Making the guest's PASID width exceed the
   // host's turns scalable mode on (pasidBits 20), and must turn dma-drain on with it.
   it('pasid=guest-gt-host on a legacy-mode guest with dma-drain off keeps the config valid', () => {
-    const base = canonicalCase('seed');
+    const base = canonicalCase();
     const c: Case = { guest: { ...base.guest, props: { ...base.guest.props, flts: false, scalableMode: false, dmaDrain: false } }, device: base.device };
     expect(decideConfig(c.guest.props, 'seed').ok).toBe(true);
     expect(realizedProblems(c, { pasid: 'guest-gt-host' })).toEqual([]);

@@ -25,7 +25,7 @@ function plugin(check: (guest: Case['guest'], device: Case['device']) => unknown
   return { name, implements: DECLARATION, check: check as CheckerPlugin['check'] };
 }
 
-function invokeOnce(check: (guest: Case['guest'], device: Case['device']) => unknown, c: Case = canonicalCase('seed'), limitMs = 1000): Invocation {
+function invokeOnce(check: (guest: Case['guest'], device: Case['device']) => unknown, c: Case = canonicalCase(), limitMs = 1000): Invocation {
   return inProcessPlugin(plugin(check), limitMs).invoke(c);
 }
 
@@ -35,7 +35,7 @@ function invalid(inv: Invocation): Extract<Invocation, { kind: 'invalid' }> {
 }
 
 function onBus(bus: number): Case {
-  const c = canonicalCase('seed');
+  const c = canonicalCase();
   return { guest: c.guest, device: { ...c.device, pci: { ...c.device.pci, bus } } };
 }
 
@@ -46,7 +46,7 @@ describe('inProcessPlugin', () => {
     expect(handle.isolation).toBe('in-process');
     expect(handle.declaration).toEqual(DECLARATION);
     expect(handle.knownFailures).toEqual(['stub']);
-    const inv = handle.invoke(canonicalCase('seed'));
+    const inv = handle.invoke(canonicalCase());
     expect(inv).toMatchObject({ kind: 'outcome', outcome: ANSWER });
     expect(inv).not.toHaveProperty('mutation');
     if (inv.kind === 'outcome') expect(inv.outcome).not.toBe(ANSWER);
@@ -152,7 +152,7 @@ describe('inProcessPlugin', () => {
   });
 
   it('mutates a u64 register and deletes a property: both named', () => {
-    const c = canonicalCase('seed');
+    const c = canonicalCase();
     const cap = c.device.caps.vendorCaps.vtd.capReg;
     const reg = invokeOnce((_guest, device) => {
       (device.caps.vendorCaps.vtd as { capReg: bigint }).capReg = cap ^ (1n << 56n);
@@ -167,7 +167,7 @@ describe('inProcessPlugin', () => {
   });
 
   it("leaves the kit's own case untouched after a mutating call", () => {
-    const c = canonicalCase('seed');
+    const c = canonicalCase();
     const before = structuredClone(c);
     invokeOnce((guest, device) => {
       (guest.attached as unknown[]).push({ bus: 9, devfn: 9 });
@@ -200,7 +200,7 @@ describe('inProcessPlugin', () => {
         while (performance.now() < until);
         return ANSWER;
       },
-      canonicalCase('seed'),
+      canonicalCase(),
       5,
     );
     expect(inv.kind).toBe('timeout');

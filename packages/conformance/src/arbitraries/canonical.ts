@@ -1,4 +1,4 @@
-import { encodeRegister, hostIommuTypeRegistry, rawOf, registerField, vIommu, type FieldMeaning, type ProfileId, type RegisterName, type U32, type U64 } from '@hiodkit/core';
+import { encodeRegister, hostIommuTypeRegistry, rawOf, registerField, vIommu, type FieldMeaning, type RegisterName, type U32, type U64 } from '@hiodkit/core';
 import type { Case } from '../predicates.js';
 
 const registry = hostIommuTypeRegistry();
@@ -13,8 +13,7 @@ const CAP_REG = register('cap', { ND: 256, SAGAW: ['39-bit (3-level)', '48-bit (
 const ECAP_REG = register('ecap', { C: false, QI: true, DT: true, IR: true, EIM: true, PT: true, SC: true, IRO: 0x500, MHMV: 15, NEST: true, PRS: true, PSS: 20, PASID: true, PDS: true, SMTS: true, SLADS: true, SSTS: true, FSTS: true, SMPWC: true, RPS: true });
 
 /** An accepted-by-everything starting point: x-flts on, caching-mode on, an iommufd VFIO device on that unit. */
-export function canonicalCase(profile: ProfileId): Case {
-  void profile;
+export function canonicalCase(): Case {
   return {
     guest: vIommu({ cachingMode: true, scalableMode: true, flts: true, awBits: 48 }),
     device: {

@@ -26,7 +26,7 @@ function failingPairs(ctx: PropertyContext): { first: ReferenceRow; next: Refere
 
 function computeFailingPairs(ctx: PropertyContext): { first: ReferenceRow; next: ReferenceRow }[] {
   const rows = reachableRows(ctx.table, ctx.declaration);
-  const base = canonicalCase(ctx.profile);
+  const base = canonicalCase();
   const pairs: { first: ReferenceRow; next: ReferenceRow }[] = [];
   rows.forEach((first, i) => {
     if (!first.break || !first.repair) return;
@@ -68,7 +68,7 @@ function twoFailuresArb(ctx: PropertyContext): fc.Arbitrary<TwoFailures> {
 function shadowedChecks(ctx: PropertyContext): { row: ReferenceRow; later: ReferenceRow[] }[] {
   return memoized(ctx, 'shadowed', () => {
     const rows = reachableRows(ctx.table, ctx.declaration);
-    const base = canonicalCase(ctx.profile);
+    const base = canonicalCase();
     const at = (c: Case) => rowFor(ctx.table, classifyCase(c, ctx.declaration)).id;
     return rows
       .map((row, i) => {
@@ -157,7 +157,7 @@ function breakPairs(ctx: PropertyContext): { earlier: ReferenceRow; later: Refer
 
 function computeBreakPairs(ctx: PropertyContext): { earlier: ReferenceRow; later: ReferenceRow }[] {
   const rows = reachableRows(ctx.table, ctx.declaration);
-  const base = canonicalCase(ctx.profile);
+  const base = canonicalCase();
   const pairs: { earlier: ReferenceRow; later: ReferenceRow }[] = [];
   rows.forEach((later, i) => {
     const target = rowTargets(later, ctx.declaration)[0];

@@ -17,7 +17,7 @@ export const tableEquivalence: PropertySpec<Case> = {
   examples(ctx) {
     return reachableRows(ctx.table, ctx.declaration).flatMap((row) =>
       rowTargets(row, ctx.declaration).map((target) => {
-        const c = realize(canonicalCase(ctx.profile), target, ctx.profile, ctx.declaration);
+        const c = realize(canonicalCase(), target, ctx.profile, ctx.declaration);
         examples.add(c);
         return c;
       }),
