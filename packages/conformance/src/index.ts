@@ -3,6 +3,7 @@ export { canonicalCase } from './arbitraries/canonical.js';
 export { guestPropsArb, invalidGuestPropsArb } from './arbitraries/guest.js';
 export { awBitsAnswer, awBitsChoiceArb, hostDeviceDraftArb, pciPlacementArb, type AwBitsChoice, type DeviceDraft } from './arbitraries/host-device.js';
 export { hwInfoTypeArb } from './arbitraries/hw-info-type.js';
+export { PCI_TOPOLOGY_MAX_BRIDGES, PCI_TOPOLOGY_MAX_DEPTH, pciTopologySampleArb, topologyPlacementArb, type PciTopologySample } from './arbitraries/pci-topology.js';
 export { TYPE_KIT_IOMMUFD_SUBTYPE, TYPE_KIT_UNKNOWN, kitTypeRegistry, qomObjectArb } from './arbitraries/qom-types.js';
 export { SPECIAL_U64, capRegArb, ecapRegArb, fs1gpRoundingArb, onesRunArb, u64Arb } from './arbitraries/registers.js';
 export { checkProperty, openSession, type ConformanceSession } from './check-property.js';

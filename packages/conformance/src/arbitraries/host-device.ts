@@ -1,13 +1,14 @@
 import fc from 'fast-check';
-import { u32, u64, type AwBitsAnswer, type HostIommuDevice, type PciBusKind, type QemuError } from '@hiodkit/core';
+import { u32, u64, type AwBitsAnswer, type HostIommuDevice, type PciBusKind, type PciPlacement, type QemuError } from '@hiodkit/core';
 import { hwInfoTypeArb } from './hw-info-type.js';
+import { topologyPlacementArb } from './pci-topology.js';
 import { qomObjectArb } from './qom-types.js';
 import { capRegArb, ecapRegArb, u64Arb } from './registers.js';
 
 const hex = (n: number, width: number) => n.toString(16).padStart(width, '0');
 
-/** Where the device sits: small bus numbers (so duplicates happen), behind nothing, PCIe ports or bridges. */
-export const pciPlacementArb = () =>
+/** Hand-made placements: small bus numbers and any mix of bus kinds, even ones no topology builds. */
+const listedPlacementArb = () =>
   fc.record({
     bus: fc.integer({ min: 0, max: 3 }),
     devfn: fc.integer({ min: 0, max: 255 }),
@@ -18,6 +19,10 @@ export const pciPlacementArb = () =>
       { weight: 2, arbitrary: fc.array(fc.constantFrom<PciBusKind>('pcie', 'pci'), { maxLength: 4 }) },
     ),
   });
+
+/** Where the device sits: mostly in a random q35 topology of ports and bridges, sometimes a listed path. */
+export const pciPlacementArb = (): fc.Arbitrary<PciPlacement> =>
+  fc.oneof({ weight: 3, arbitrary: topologyPlacementArb() }, { weight: 1, arbitrary: listedPlacementArb() });
 
 /** An error get_cap() sets: VFIO's own message most often, or any text with any hints. */
 const getCapErrorArb = (name: string): fc.Arbitrary<QemuError> =>
