@@ -1,10 +1,8 @@
-import fc from 'fast-check';
 import type { Outcome } from '@hiodkit/core';
 import { defaultCaseArb } from '../arbitraries/cases.js';
-import { describeFailedInvocation } from '../invocation.js';
 import type { Case } from '../predicates.js';
 import { describeOutcome } from '../wire.js';
-import { Violation, type PropertySpec } from './property.js';
+import { Violation, invocationOf, type PropertySpec } from './property.js';
 
 /** The same outcome, hint pieces included (determinism is about the exact answer, not just its text). */
 function identicalOutcomes(a: Outcome, b: Outcome): boolean {
@@ -19,14 +17,9 @@ export const contract: PropertySpec<Case> = {
   notApplicable: () => undefined,
   arbitrary: (ctx) => defaultCaseArb(ctx.table, ctx.declaration),
   check(ctx, c) {
-    if (ctx.timeouts > ctx.timeoutBudget) fc.pre(false);
     const outcomes: Outcome[] = [];
     for (let call = 0; call < 2; call++) {
-      const inv = ctx.plugin.invoke(c);
-      if (inv.kind !== 'outcome') {
-        if (inv.kind === 'timeout') ctx.timeouts++;
-        throw new Violation(`the plugin ${describeFailedInvocation(inv)}`);
-      }
+      const inv = invocationOf(ctx, c);
       if (inv.mutation !== undefined) throw new Violation(`the plugin modified its input: ${inv.mutation}`);
       outcomes.push(inv.outcome);
     }

@@ -1,10 +1,9 @@
 import fc from 'fast-check';
 import { canonicalCase } from '../arbitraries/canonical.js';
 import { defaultCaseArb, reachableRows, rowCaseArb, rowTargets } from '../arbitraries/cases.js';
-import type { Case } from '../predicates.js';
-import { realize } from '../realize.js';
-import { rowFor, type ReferenceRow } from '../reference.js';
-import { classifyCase } from '../predicates.js';
+import { classifyCase, type Case } from '../predicates.js';
+import { KitError, realize } from '../realize.js';
+import type { PartialAssignment, ReferenceRow } from '../reference.js';
 import { describeOutcome } from '../wire.js';
 import { Violation, attributedTo, classifiedRow, describeRow, outcomeOf, rowKey, type PropertyContext, type PropertySpec } from './property.js';
 
@@ -24,28 +23,33 @@ function failingPairs(ctx: PropertyContext): { first: ReferenceRow; next: Refere
   return memoized(ctx, 'failing', () => computeFailingPairs(ctx));
 }
 
+/**
+ * The canonical case moved into each set of predicate values in turn, or undefined when the values
+ * cannot hold together (two checks sharing a predicate).
+ */
+function realizedInTurn(ctx: PropertyContext, ...targets: PartialAssignment[]): Case | undefined {
+  try {
+    return targets.reduce((c, target) => realize(c, target, ctx.profile, ctx.declaration), canonicalCase());
+  } catch (e) {
+    if (e instanceof KitError) return undefined;
+    throw e;
+  }
+}
+
+const rowIdOf = (ctx: PropertyContext, c: Case | undefined): string | undefined => (c === undefined ? undefined : classifiedRow(ctx, c).row.id);
+
 function computeFailingPairs(ctx: PropertyContext): { first: ReferenceRow; next: ReferenceRow }[] {
   const rows = reachableRows(ctx.table, ctx.declaration);
-  const base = canonicalCase();
-  const pairs: { first: ReferenceRow; next: ReferenceRow }[] = [];
-  rows.forEach((first, i) => {
-    if (!first.break || !first.repair) return;
-    for (const next of rows.slice(i + 1)) {
-      if (!next.break) continue;
+  return rows.flatMap((first, i) => {
+    if (!first.break || !first.repair) return [];
+    return rows.slice(i + 1).flatMap((next) => {
       const target = rowTargets(next, ctx.declaration)[0];
-      if (!target) continue;
-      try {
-        const inNext = realize(base, target, ctx.profile, ctx.declaration);
-        const both = realize(inNext, first.break, ctx.profile, ctx.declaration);
-        const repaired = realize(both, first.repair, ctx.profile, ctx.declaration);
-        const at = (c: Case) => rowFor(ctx.table, classifyCase(c, ctx.declaration)).id;
-        if (at(both) === first.id && at(repaired) === next.id) pairs.push({ first, next });
-      } catch {
-        // the two checks cannot fail together (they share a predicate); not a pair
-      }
-    }
+      if (!next.break || !target) return [];
+      const both = realizedInTurn(ctx, target, first.break ?? {});
+      const repaired = realizedInTurn(ctx, target, first.break ?? {}, first.repair ?? {});
+      return rowIdOf(ctx, both) === first.id && rowIdOf(ctx, repaired) === next.id ? [{ first, next }] : [];
+    });
   });
-  return pairs;
 }
 
 /** A case failing two checks at once: realized into the later row, then the earlier check broken. */
@@ -68,19 +72,10 @@ function twoFailuresArb(ctx: PropertyContext): fc.Arbitrary<TwoFailures> {
 function shadowedChecks(ctx: PropertyContext): { row: ReferenceRow; later: ReferenceRow[] }[] {
   return memoized(ctx, 'shadowed', () => {
     const rows = reachableRows(ctx.table, ctx.declaration);
-    const base = canonicalCase();
-    const at = (c: Case) => rowFor(ctx.table, classifyCase(c, ctx.declaration)).id;
     return rows
       .map((row, i) => {
         const target = rowTargets(row, ctx.declaration)[0];
-        const later = rows.slice(i + 1).filter((l) => {
-          if (!l.break || !target) return false;
-          try {
-            return at(realize(realize(base, target, ctx.profile, ctx.declaration), l.break, ctx.profile, ctx.declaration)) === row.id;
-          } catch {
-            return false;
-          }
-        });
+        const later = rows.slice(i + 1).filter((l) => l.break !== undefined && target !== undefined && rowIdOf(ctx, realizedInTurn(ctx, target, l.break)) === row.id);
         return { row, later };
       })
       .filter((s) => s.later.length > 0);
@@ -94,7 +89,7 @@ function shadowedFailuresArb(ctx: PropertyContext): fc.Arbitrary<Case> {
       fc.tuple(rowCaseArb(row, ctx.profile, ctx.declaration), fc.subarray(later, { minLength: 1 })).map(([c, breaks]) =>
         breaks.reduce((acc, l) => {
           const next = realize(acc, l.break ?? {}, ctx.profile, ctx.declaration);
-          return rowFor(ctx.table, classifyCase(next, ctx.declaration)).id === row.id ? next : acc;
+          return rowIdOf(ctx, next) === row.id ? next : acc;
         }, c),
       ),
     ),
@@ -157,22 +152,14 @@ function breakPairs(ctx: PropertyContext): { earlier: ReferenceRow; later: Refer
 
 function computeBreakPairs(ctx: PropertyContext): { earlier: ReferenceRow; later: ReferenceRow }[] {
   const rows = reachableRows(ctx.table, ctx.declaration);
-  const base = canonicalCase();
-  const pairs: { earlier: ReferenceRow; later: ReferenceRow }[] = [];
-  rows.forEach((later, i) => {
+  return rows.flatMap((later, i) => {
     const target = rowTargets(later, ctx.declaration)[0];
-    if (!target) return;
-    for (const earlier of rows.slice(0, i)) {
-      if (!earlier.break) continue;
-      try {
-        const broken = realize(realize(base, target, ctx.profile, ctx.declaration), earlier.break, ctx.profile, ctx.declaration);
-        if (rowFor(ctx.table, classifyCase(broken, ctx.declaration)).id === earlier.id) pairs.push({ earlier, later });
-      } catch {
-        // cannot be broken from this row
-      }
-    }
+    if (!target) return [];
+    return rows
+      .slice(0, i)
+      .filter((earlier) => earlier.break !== undefined && rowIdOf(ctx, realizedInTurn(ctx, target, earlier.break)) === earlier.id)
+      .map((earlier) => ({ earlier, later }));
   });
-  return pairs;
 }
 
 /** Breaking an earlier check hides any later one. */

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import type { Outcome, PluginDeclaration, ProfileId } from '@hiodkit/core';
-import { describeFailedInvocation, type PluginHandle } from '../invocation.js';
+import { describeFailedInvocation, type Invocation, type PluginHandle } from '../invocation.js';
 import { classifyCase, type Assignment, type Case } from '../predicates.js';
 import { attributeOutcome, rowFor, type ReferenceRow, type ReferenceTable } from '../reference.js';
 import { describeOutcome } from '../wire.js';
@@ -72,13 +72,18 @@ export interface PropertySpec<T> {
   cases(value: T): LabelledCase[];
 }
 
-/** Calls the plugin and insists on an Outcome; anything else is a violation of every property. */
-export function outcomeOf(ctx: PropertyContext, c: Case): Outcome {
+/** Calls the plugin and insists on an Outcome (with any mutation noted); anything else is a violation of every property. */
+export function invocationOf(ctx: PropertyContext, c: Case): Extract<Invocation, { kind: 'outcome' }> {
   if (ctx.timeouts > ctx.timeoutBudget) fc.pre(false);
   const inv = ctx.plugin.invoke(c);
-  if (inv.kind === 'outcome') return inv.outcome;
+  if (inv.kind === 'outcome') return inv;
   if (inv.kind === 'timeout') ctx.timeouts++;
   throw new Violation(`the plugin ${describeFailedInvocation(inv)}`);
+}
+
+/** The plugin's Outcome for a case (see invocationOf). */
+export function outcomeOf(ctx: PropertyContext, c: Case): Outcome {
+  return invocationOf(ctx, c).outcome;
 }
 
 /** The row a case falls in, by the kit's predicates. */
