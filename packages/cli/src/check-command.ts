@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import {
+  IOMMU_HW_INFO_TYPE,
   InputError,
   PROFILE_INFO,
   PROFILES,
@@ -21,6 +22,8 @@ import {
   type Outcome,
   type ProfileId,
   type RegisterName,
+  u32,
+  u64,
 } from '@hiodkit/core';
 import { classifyCase, expectedOutcome, loadReferenceTable, rowFor, sameOutcome } from '@hiodkit/conformance';
 import { stubPlugin } from '@hiodkit/stub';
@@ -130,9 +133,10 @@ function hostFromSysfs(dir: string): HostDescription {
     name,
     qom: hostIommuTypeRegistry().instantiate(TYPE_HOST_IOMMU_DEVICE_IOMMUFD_VFIO),
     caps: {
-      type: 1 as HostIommuDevice['caps']['type'],
-      hwCaps: 0n as HostIommuDevice['caps']['hwCaps'],
-      vendorCaps: { vtd: { flags: 0 as HostIommuDevice['caps']['type'], capReg: unit.cap, ecapReg: unit.ecap } },
+      // a DMAR unit is an Intel VT-d IOMMU; sysfs shows neither hw_caps nor the errata flags
+      type: u32(IOMMU_HW_INFO_TYPE.INTEL_VTD),
+      hwCaps: u64(0n),
+      vendorCaps: { vtd: { flags: u32(0), capReg: unit.cap, ecapReg: unit.ecap } },
       maxPasidLog2: pasid ? (pss?.meaning as number) : 0,
     },
     awBits: { kind: 'value', bits: awBitsFromMgaw(unit.cap) },
