@@ -6,8 +6,8 @@ export { hwInfoTypeArb } from './arbitraries/hw-info-type.js';
 export { PCI_TOPOLOGY_MAX_BRIDGES, PCI_TOPOLOGY_MAX_DEPTH, pciTopologySampleArb, topologyPlacementArb, type PciTopologySample } from './arbitraries/pci-topology.js';
 export { TYPE_KIT_IOMMUFD_SUBTYPE, TYPE_KIT_UNKNOWN, kitTypeRegistry, qomObjectArb } from './arbitraries/qom-types.js';
 export { SPECIAL_U64, capRegArb, ecapRegArb, fs1gpRoundingArb, onesRunArb, u64Arb } from './arbitraries/registers.js';
-export { checkProperty, openSession, type ConformanceSession } from './check-property.js';
-export { formatFailure, formatReport } from './format-report.js';
+export { checkProperty, openSession, type ConformanceSession } from './run/check-property.js';
+export { formatFailure, formatReport } from './run/format-report.js';
 export {
   describeFailedInvocation,
   inProcessPlugin,
@@ -15,14 +15,14 @@ export {
   type Invocation,
   type PluginHandle,
   type PluginWithKnownFailures,
-} from './invocation.js';
-export { isolatedPlugin, moduleHref, type IsolationOptions } from './isolate.js';
-export { buildCombinations, buildsLinking, type BuildCombination } from './kconfig-builds.js';
-export { cloneCase, clonePlainData, firstDifference, renderValue, sameCase } from './plain-data.js';
-export { PluginLoadError, pickPlugin, pluginShapeProblems, type PluginModule } from './plugin-module.js';
-export { PREDICATE_NAMES, PREDICATE_VALUES, classifyCase, type Assignment, type Case, type PredicateName, type PredicateValue } from './predicates.js';
-export { describeCommand, processPlugin, type ProcessCommand, type ProcessPluginHandle, type ProcessPluginOptions } from './process-plugin.js';
-export { KIT_HELLO, PROTOCOL_VERSION, decodeAnswer, decodeHello, encodeRequest, type DecodedAnswer, type PluginHello } from './protocol.js';
+} from './plugins/invocation.js';
+export { isolatedPlugin, moduleHref, type IsolationOptions } from './plugins/isolate.js';
+export { buildCombinations, buildsLinking, type BuildCombination } from './oracle/kconfig-builds.js';
+export { cloneCase, clonePlainData, firstDifference, renderValue, sameCase } from './plugins/plain-data.js';
+export { PluginLoadError, pickPlugin, pluginShapeProblems, type PluginModule } from './plugins/plugin-module.js';
+export { PREDICATE_NAMES, PREDICATE_VALUES, classifyCase, type Assignment, type Case, type PredicateName, type PredicateValue } from './oracle/predicates.js';
+export { describeCommand, processPlugin, type ProcessCommand, type ProcessPluginHandle, type ProcessPluginOptions } from './plugins/process-plugin.js';
+export { KIT_HELLO, PROTOCOL_VERSION, decodeAnswer, decodeHello, encodeRequest, type DecodedAnswer, type PluginHello } from './plugins/protocol.js';
 export { PROPERTY_SPECS } from './properties/catalog.js';
 export { contract } from './properties/contract.js';
 export { FIRST_STAGE_REJECTION, finalRejection } from './properties/final-rejection.js';
@@ -31,7 +31,7 @@ export { breakHidesLater, firstFailure, repairExposesNext } from './properties/p
 export { PROPERTY_IDS, Violation, isPropertyId, type PropertyContext, type PropertyId, type PropertySpec } from './properties/property.js';
 export { STUB_HINT, STUB_MESSAGE, stub } from './properties/stub.js';
 export { tableEquivalence } from './properties/table-equivalence.js';
-export { KitError, realize } from './realize.js';
+export { KitError, realize } from './oracle/realize.js';
 export {
   ReferenceTableError,
   attributeOutcome,
@@ -44,9 +44,9 @@ export {
   type Expectation,
   type ReferenceRow,
   type ReferenceTable,
-} from './reference.js';
-export type { ConformanceReport, PropertyFailure, PropertyResult, PropertyStatus, RowCoverage } from './report.js';
-export { ConformanceConfigError, DEFAULT_CI_SEED, defaultSeed, openPlugin, runConformance, runProperty, type ConformanceOptions, type PluginInput, type ProgressEvent } from './runner.js';
+} from './oracle/reference.js';
+export type { ConformanceReport, PropertyFailure, PropertyResult, PropertyStatus, RowCoverage } from './run/report.js';
+export { ConformanceConfigError, DEFAULT_CI_SEED, defaultSeed, openPlugin, runConformance, runProperty, type ConformanceOptions, type PluginInput, type ProgressEvent } from './run/runner.js';
 export { SCHEMA_FILES, formatSchemaErrors, schemaProblems, schemaUrl, validatorFor, type SchemaFile } from './schemas.js';
 export { KIT_NAME, KIT_VERSION } from './version.js';
-export { caseFromJson, caseToJson, describeOutcome, outcomeProblems, sameOutcome, type CaseJson } from './wire.js';
+export { caseFromJson, caseToJson, describeOutcome, outcomeProblems, sameOutcome, type CaseJson } from './plugins/wire.js';

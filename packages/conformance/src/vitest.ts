@@ -1,8 +1,8 @@
 import { afterAll, describe, test } from 'vitest';
-import { openSession } from './check-property.js';
-import { formatFailure } from './format-report.js';
+import { openSession } from './run/check-property.js';
+import { formatFailure } from './run/format-report.js';
 import { PROPERTY_SPECS } from './properties/catalog.js';
-import type { ConformanceOptions, PluginInput } from './runner.js';
+import type { ConformanceOptions, PluginInput } from './run/runner.js';
 
 export interface DescribeConformanceOptions extends ConformanceOptions {
   /** Per-test timeout for vitest (default 120 s). */

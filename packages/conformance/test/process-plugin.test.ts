@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PluginLoadError, caseFromJson, caseToJson, runConformance, schemaProblems, type Case, type Invocation } from '../src/index.js';
-import { KIT_HELLO, decodeAnswer, decodeHello, encodeRequest, processPlugin, type ProcessCommand, type ProcessPluginHandle } from '../src/process-plugin.js';
+import { KIT_HELLO, decodeAnswer, decodeHello, encodeRequest, processPlugin, type ProcessCommand, type ProcessPluginHandle } from '../src/plugins/process-plugin.js';
 
 const SEED = 20_260_106;
 const FIXTURES = fileURLToPath(new URL('./fixtures/protocol/', import.meta.url));

@@ -1,5 +1,5 @@
 import { encodeRegister, hostIommuTypeRegistry, rawOf, registerField, vIommu, type FieldMeaning, type RegisterName, type U32, type U64 } from '@hiodkit/core';
-import type { Case } from '../predicates.js';
+import type { Case } from '../oracle/predicates.js';
 
 const registry = hostIommuTypeRegistry();
 

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import type { PciAddress, PluginDeclaration, ProfileId } from '@hiodkit/core';
-import type { Case } from '../predicates.js';
-import { realize } from '../realize.js';
-import type { PartialAssignment, ReferenceRow, ReferenceTable } from '../reference.js';
+import type { Case } from '../oracle/predicates.js';
+import { realize } from '../oracle/realize.js';
+import type { PartialAssignment, ReferenceRow, ReferenceTable } from '../oracle/reference.js';
 import { guestPropsArb } from './guest.js';
 import { awBitsAnswer, hostDeviceDraftArb } from './host-device.js';
 

@@ -1,7 +1,7 @@
 import type { Outcome } from '@hiodkit/core';
 import { defaultCaseArb } from '../arbitraries/cases.js';
-import type { Case } from '../predicates.js';
-import { describeOutcome } from '../wire.js';
+import type { Case } from '../oracle/predicates.js';
+import { describeOutcome } from '../plugins/wire.js';
 import { Violation, invocationOf, type PropertySpec } from './property.js';
 
 /** The same outcome, hint pieces included (determinism is about the exact answer, not just its text). */

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { profileAtLeast } from '@hiodkit/core';
 import { freeCaseArb } from '../arbitraries/cases.js';
-import { classifyCase, type Assignment, type Case } from '../predicates.js';
-import { realize } from '../realize.js';
-import { describeOutcome } from '../wire.js';
+import { classifyCase, type Assignment, type Case } from '../oracle/predicates.js';
+import { realize } from '../oracle/realize.js';
+import { describeOutcome } from '../plugins/wire.js';
 import { Violation, outcomeOf, type PropertyContext, type PropertySpec } from './property.js';
 
 /** SPEC §4.10: what vtd_check_hiod_accel says to a device that passes every check, at seed and bridge. */

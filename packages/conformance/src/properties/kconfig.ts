@@ -1,7 +1,7 @@
 import { accelCaseArb } from '../arbitraries/cases.js';
-import { buildsLinking } from '../kconfig-builds.js';
-import type { Case } from '../predicates.js';
-import { describeOutcome } from '../wire.js';
+import { buildsLinking } from '../oracle/kconfig-builds.js';
+import type { Case } from '../oracle/predicates.js';
+import { describeOutcome } from '../plugins/wire.js';
 import { STUB_MESSAGE } from './stub.js';
 import { Violation, outcomeOf, type PropertySpec } from './property.js';
 

@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { canonicalCase } from '../arbitraries/canonical.js';
 import { defaultCaseArb, reachableRows, rowCaseArb, rowTargets } from '../arbitraries/cases.js';
-import { classifyCase, type Case } from '../predicates.js';
-import { KitError, realize } from '../realize.js';
-import type { PartialAssignment, ReferenceRow } from '../reference.js';
-import { describeOutcome } from '../wire.js';
+import { classifyCase, type Case } from '../oracle/predicates.js';
+import { KitError, realize } from '../oracle/realize.js';
+import type { PartialAssignment, ReferenceRow } from '../oracle/reference.js';
+import { describeOutcome } from '../plugins/wire.js';
 import { Violation, attributedTo, classifiedRow, describeRow, outcomeOf, rowKey, type PropertyContext, type PropertySpec } from './property.js';
 
 const memo = new WeakMap<object, Map<string, unknown>>();

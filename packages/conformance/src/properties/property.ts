@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import type { Outcome, PluginDeclaration, ProfileId } from '@hiodkit/core';
-import { describeFailedInvocation, type Invocation, type PluginHandle } from '../invocation.js';
-import { classifyCase, type Assignment, type Case } from '../predicates.js';
-import { attributeOutcome, rowFor, type ReferenceRow, type ReferenceTable } from '../reference.js';
-import { describeOutcome } from '../wire.js';
+import { describeFailedInvocation, type Invocation, type PluginHandle } from '../plugins/invocation.js';
+import { classifyCase, type Assignment, type Case } from '../oracle/predicates.js';
+import { attributeOutcome, rowFor, type ReferenceRow, type ReferenceTable } from '../oracle/reference.js';
+import { describeOutcome } from '../plugins/wire.js';
 
 export const PROPERTY_IDS = [
   'contract',

@@ -1,6 +1,6 @@
 import { accelCaseArb } from '../arbitraries/cases.js';
-import type { Case } from '../predicates.js';
-import { describeOutcome } from '../wire.js';
+import type { Case } from '../oracle/predicates.js';
+import { describeOutcome } from '../plugins/wire.js';
 import { Violation, outcomeOf, type PropertySpec } from './property.js';
 
 /** SPEC §5: the !CONFIG_VTD_ACCEL stub's error, with its hint and no trailing newline. */

@@ -1,9 +1,9 @@
 import { defaultCaseArb, reachableRows, rowTargets } from '../arbitraries/cases.js';
 import { canonicalCase } from '../arbitraries/canonical.js';
-import type { Case } from '../predicates.js';
-import { realize } from '../realize.js';
-import { expectedOutcome } from '../reference.js';
-import { describeOutcome, sameOutcome } from '../wire.js';
+import type { Case } from '../oracle/predicates.js';
+import { realize } from '../oracle/realize.js';
+import { expectedOutcome } from '../oracle/reference.js';
+import { describeOutcome, sameOutcome } from '../plugins/wire.js';
 import { Violation, classifiedRow, describeRow, outcomeOf, type PropertySpec } from './property.js';
 
 const examples = new WeakSet<Case>();

@@ -1,5 +1,5 @@
 import { decideConfig, type HostIommuDevice, type IntelIommuProps, type PluginDeclaration, type ProfileId } from '@hiodkit/core';
-import { TYPE_KIT_UNKNOWN, kitTypeRegistry } from './arbitraries/qom-types.js';
+import { TYPE_KIT_UNKNOWN, kitTypeRegistry } from '../arbitraries/qom-types.js';
 import { PREDICATE_NAMES, classifyCase, hostPasidWidth, type Case, type PredicateName } from './predicates.js';
 import type { PartialAssignment } from './reference.js';
 

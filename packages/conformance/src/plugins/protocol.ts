@@ -1,7 +1,7 @@
 // The process plugin protocol, version 1 (PROTOCOL.md): the lines the kit writes and how it reads
 // the plugin's lines. Pure functions: process-plugin.ts and process-worker.ts share them.
 import type { Outcome, PluginDeclaration } from '@hiodkit/core';
-import { schemaProblems } from './schemas.js';
+import { schemaProblems } from '../schemas.js';
 import type { CaseJson } from './wire.js';
 
 export const PROTOCOL_VERSION = 1;

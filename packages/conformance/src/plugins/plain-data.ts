@@ -1,6 +1,6 @@
 import { inspect } from 'node:util';
 import { INTEL_IOMMU_DEFAULTS, type AwBitsAnswer } from '@hiodkit/core';
-import type { Case } from './predicates.js';
+import type { Case } from '../oracle/predicates.js';
 
 /**
  * A deep copy of plain data (objects, arrays, primitives including bigint), the only things a case

@@ -1,5 +1,5 @@
-import type { PropertySpec, PropertyContext } from './properties/property.js';
-import { loadReferenceTable } from './reference.js';
+import type { PropertySpec, PropertyContext } from '../properties/property.js';
+import { loadReferenceTable } from '../oracle/reference.js';
 import type { PropertyResult } from './report.js';
 import { openPlugin, resolveRun, runProperty, type ConformanceOptions, type PluginInput } from './runner.js';
 

@@ -1,5 +1,5 @@
 import type { PluginDeclaration, ProfileId } from '@hiodkit/core';
-import type { CaseJson } from './wire.js';
+import type { CaseJson } from '../plugins/wire.js';
 
 export type PropertyStatus = 'passed' | 'failed' | 'known-failure' | 'unexpected-pass' | 'not-applicable';
 

@@ -1,7 +1,7 @@
 import type { PluginDeclaration } from '@hiodkit/core';
 import type { Invocation, PluginHandle } from './invocation.js';
 import { PluginLoadError } from './plugin-module.js';
-import type { Case } from './predicates.js';
+import type { Case } from '../oracle/predicates.js';
 import type { FromWorker, ProcessWorkerData, ToWorker } from './process-worker.js';
 import { caseToJson } from './wire.js';
 import { startWorker, stopWorker, waitForWorker, type WorkerLink } from './worker-bridge.js';

@@ -2,7 +2,7 @@
 import { workerData, type MessagePort } from 'node:worker_threads';
 import { describeThrown, mutationOf } from './invocation.js';
 import { cloneCase, renderValue } from './plain-data.js';
-import type { Case } from './predicates.js';
+import type { Case } from '../oracle/predicates.js';
 import { signalling } from './worker-signal.js';
 import { pickPlugin } from './plugin-module.js';
 

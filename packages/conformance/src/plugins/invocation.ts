@@ -1,5 +1,5 @@
 import type { CheckerPlugin, Outcome, PluginDeclaration } from '@hiodkit/core';
-import type { Case } from './predicates.js';
+import type { Case } from '../oracle/predicates.js';
 import { cloneCase, firstDifference, renderValue, sameCase } from './plain-data.js';
 import { withoutStackFrames } from './plugin-text.js';
 import { outcomeProblems } from './wire.js';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { FormatError, cFormat, isProfileId, PROFILES, type Outcome, type ProfileId } from '@hiodkit/core';
 import { PREDICATE_VALUES, hostPasidWidth, type Assignment, type Case, type PredicateName } from './predicates.js';
-import { schemaProblems } from './schemas.js';
+import { schemaProblems } from '../schemas.js';
 
 export type ArgName = 'guest.aw-bits' | 'host.aw-bits' | 'host.type' | 'guest.pasid-bits' | 'host.pasid-bits';
 
@@ -43,7 +43,7 @@ export class ReferenceTableError extends Error {
 }
 
 export function referenceTableUrl(profile: ProfileId): URL {
-  return new URL(`../reference/${profile}.json`, import.meta.url);
+  return new URL(`../../reference/${profile}.json`, import.meta.url);
 }
 
 function valuesOf(v: string | readonly string[]): readonly string[] {

@@ -1,6 +1,6 @@
 import { InputError, parseU32, parseU64, toHex, type HostIommuDevice, type Outcome, type VIommuState } from '@hiodkit/core';
-import type { Case } from './predicates.js';
-import { schemaProblems } from './schemas.js';
+import type { Case } from '../oracle/predicates.js';
+import { schemaProblems } from '../schemas.js';
 
 /** A case as JSON: u64 registers as `0x…` strings (schemas/case.schema.json). */
 export interface CaseJson {

@@ -1,16 +1,16 @@
 import fc from 'fast-check';
 import { isProfileId, PROFILES, type ProfileId } from '@hiodkit/core';
-import { reachableRows } from './arbitraries/cases.js';
-import { inProcessPlugin, type PluginHandle, type PluginWithKnownFailures } from './invocation.js';
-import { isolatedPlugin } from './isolate.js';
-import { buildsLinking } from './kconfig-builds.js';
-import type { PluginModule } from './plugin-module.js';
-import { PROPERTY_SPECS } from './properties/catalog.js';
-import { PROPERTY_IDS, Violation, isPropertyId, type LabelledCase, type PropertyContext, type PropertyId, type PropertySpec } from './properties/property.js';
-import { loadReferenceTable } from './reference.js';
+import { reachableRows } from '../arbitraries/cases.js';
+import { inProcessPlugin, type PluginHandle, type PluginWithKnownFailures } from '../plugins/invocation.js';
+import { isolatedPlugin } from '../plugins/isolate.js';
+import { buildsLinking } from '../oracle/kconfig-builds.js';
+import type { PluginModule } from '../plugins/plugin-module.js';
+import { PROPERTY_SPECS } from '../properties/catalog.js';
+import { PROPERTY_IDS, Violation, isPropertyId, type LabelledCase, type PropertyContext, type PropertyId, type PropertySpec } from '../properties/property.js';
+import { loadReferenceTable } from '../oracle/reference.js';
 import type { ConformanceReport, PropertyFailure, PropertyResult } from './report.js';
-import { caseToJson } from './wire.js';
-import { KIT_NAME, KIT_VERSION } from './version.js';
+import { caseToJson } from '../plugins/wire.js';
+import { KIT_NAME, KIT_VERSION } from '../version.js';
 
 export interface ConformanceOptions {
   /** Must match the plugin's declared profile when given. */
