@@ -16,7 +16,7 @@ interface WorkerData {
 
 const { port, flag, moduleUrl, exportName, tsxApi } = workerData as WorkerData;
 
-const reply = signalling<unknown>(port, flag);
+const { reply, started } = signalling<unknown>(port, flag);
 
 async function load(url: string): Promise<Record<string, unknown>> {
   try {
@@ -41,6 +41,7 @@ if (plugin) {
   const loaded = plugin;
   port.on('message', (message: Case) => {
     const before = cloneCase(message);
+    started();
     const start = performance.now();
     let value: unknown;
     try {

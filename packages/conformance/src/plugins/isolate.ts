@@ -2,7 +2,7 @@ import { pathToFileURL } from 'node:url';
 import type { PluginDeclaration } from '@hiodkit/core';
 import { judgeReturned, type Invocation, type PluginHandle } from './invocation.js';
 import { PluginLoadError, type PluginModule } from './plugin-module.js';
-import { startWorker, stopWorker, tsxEsmApi, waitForWorker, type WorkerLink } from './worker-bridge.js';
+import { callWorker, startWorker, stopWorker, tsxEsmApi, waitForWorker, type WorkerLink } from './worker-bridge.js';
 
 export interface IsolationOptions {
   readonly timeLimitMs: number;
@@ -11,6 +11,10 @@ export interface IsolationOptions {
 }
 
 const SPARES = 2;
+/** How long an idle worker may take to pick a call up: only a busy machine or a plugin hogging its own thread makes it slow. */
+const PICKUP_MS = 10_000;
+/** How long past the limit the cut-off waits for the answer: the verdict is the worker's own clock, this only bounds a hang. */
+const REPLY_GRACE_MS = 1_000;
 
 /** Resolves a module path or URL against the working directory. */
 export function moduleHref(module: string | URL): string {
@@ -25,7 +29,7 @@ interface Booting {
 
 /** Starts a worker loading the plugin; it boots in its own thread while this one goes on. */
 function boot(href: string, exportName: string | undefined): Booting {
-  return { running: startWorker('isolate-worker', { moduleUrl: href, exportName, tsxApi: tsxEsmApi() }, 2) };
+  return { running: startWorker('isolate-worker', { moduleUrl: href, exportName, tsxApi: tsxEsmApi() }) };
 }
 
 /** Waits for a booting worker to report ready; throws PluginLoadError if it cannot load the plugin. */
@@ -68,10 +72,10 @@ export function isolatedPlugin(source: PluginModule, options: IsolationOptions):
       running ??= ready(href, boot(href, source.export), startupTimeoutMs).running;
       const current = running;
       const start = performance.now();
-      current.port.postMessage({ guest: c.guest, device: c.device });
-      const answer = waitForWorker<Record<string, unknown>>(current, options.timeLimitMs);
+      callWorker(current, { guest: c.guest, device: c.device });
+      const answer = waitForWorker<Record<string, unknown>>(current, PICKUP_MS, options.timeLimitMs + REPLY_GRACE_MS);
       if (answer.kind === 'timeout') {
-        const elapsedMs = performance.now() - start;
+        const elapsedMs = answer.runningMs ?? performance.now() - start;
         replace();
         return { kind: 'timeout', limitMs: options.timeLimitMs, elapsedMs };
       }
@@ -81,6 +85,8 @@ export function isolatedPlugin(source: PluginModule, options: IsolationOptions):
       }
       const m = answer.message;
       const elapsedMs = m['elapsedMs'] as number;
+      // the worker timed the call itself, so the verdict does not depend on how fast this thread woke
+      if (elapsedMs > options.timeLimitMs) return { kind: 'timeout', limitMs: options.timeLimitMs, elapsedMs };
       switch (m['kind']) {
         case 'threw':
           return { kind: 'threw', error: m['error'] as string, elapsedMs };

@@ -2,7 +2,7 @@ import type { PluginDeclaration } from '@hiodkit/core';
 import type { Invocation, PluginHandle } from './invocation.js';
 import { PluginLoadError } from './plugin-module.js';
 import type { Case } from '../oracle/predicates.js';
-import type { FromWorker, ProcessWorkerData, ToWorker } from './process-worker.js';
+import { PID_SLOT, type FromWorker, type ProcessWorkerData, type ToWorker } from './process-messages.js';
 import { caseToJson } from './wire.js';
 import { startWorker, stopWorker, waitForWorker, type WorkerLink } from './worker-bridge.js';
 
@@ -48,14 +48,14 @@ const live = new Set<Running>();
 let exitHookInstalled = false;
 
 function killChild(running: Running): void {
-  const pid = Atomics.load(running.flag, 2);
+  const pid = Atomics.load(running.flag, PID_SLOT);
   if (pid > 0) {
     try {
       process.kill(pid, 'SIGKILL');
     } catch {
       // already gone
     }
-    Atomics.store(running.flag, 2, 0);
+    Atomics.store(running.flag, PID_SLOT, 0);
   }
 }
 
@@ -75,8 +75,8 @@ function boot(command: ProcessCommand, options: Required<Omit<ProcessPluginOptio
     maxLineBytes: options.maxLineBytes,
     stderrLines: options.stderrLines,
   };
-  // flag slot [2] holds the plugin's pid, so this thread can kill it even when the worker is stuck
-  const running = startWorker('process-worker', { ...data }, 3);
+  // PID_SLOT holds the plugin's pid, so this thread can kill it even when the worker is stuck
+  const running = startWorker('process-worker', { ...data }, 1);
   live.add(running);
   if (!exitHookInstalled) {
     exitHookInstalled = true;
@@ -167,7 +167,7 @@ export function processPlugin(command: ProcessCommand, options: ProcessPluginOpt
       return exitStatus;
     },
     get pid() {
-      const pid = running === undefined ? 0 : Atomics.load(running.flag, 2);
+      const pid = running === undefined ? 0 : Atomics.load(running.flag, PID_SLOT);
       return pid > 0 ? pid : undefined;
     },
     invoke(c: Case): Invocation {

@@ -1,38 +1,17 @@
 // The worker side of processPlugin(): owns the plugin's child process, speaks the JSON-lines
 // protocol (PROTOCOL.md) with it, and answers the main thread one call (a batch of cases) at a time.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { workerData, type MessagePort } from 'node:worker_threads';
-import type { Invocation } from './invocation.js';
+import { workerData } from 'node:worker_threads';
 import { isStackFrame } from './plugin-text.js';
+import type { Invocation } from './invocation.js';
+import { PID_SLOT, type FromWorker, type ProcessWorkerData, type ToWorker } from './process-messages.js';
 import { KIT_HELLO_LINE, decodeAnswer, decodeHello, quoteLine, type PluginHello } from './protocol.js';
 import type { CaseJson } from './wire.js';
 import { signalling } from './worker-signal.js';
 
-export interface ProcessWorkerData {
-  readonly port: MessagePort;
-  /** [0] wake-up (1 = a reply is on the port, 2 = the worker is exiting), [1] the worker's exit code, [2] the newest child's pid or 0 */
-  readonly flag: Int32Array;
-  readonly command: string;
-  readonly args: readonly string[];
-  readonly cwd: string | undefined;
-  readonly startupTimeoutMs: number;
-  readonly maxLineBytes: number;
-  readonly stderrLines: number;
-}
-
-/** What the main thread sends. */
-export type ToWorker = { readonly kind: 'call'; readonly cases: readonly CaseJson[]; readonly timeLimitMs: number } | { readonly kind: 'close' };
-
-/** What the worker answers. */
-export type FromWorker =
-  | { readonly kind: 'ready'; readonly hello: PluginHello }
-  | { readonly kind: 'load-error'; readonly error: string }
-  | { readonly kind: 'results'; readonly results: readonly Invocation[] }
-  | { readonly kind: 'closed'; readonly exit: string };
-
 const { port, flag, command, args, cwd, startupTimeoutMs, maxLineBytes, stderrLines } = workerData as ProcessWorkerData;
 
-const reply = signalling<FromWorker>(port, flag);
+const { reply } = signalling<FromWorker>(port, flag);
 
 interface ExitInfo {
   readonly code: number | null;
@@ -64,7 +43,7 @@ class Child {
 
   constructor() {
     this.proc = spawn(command, [...args], { cwd, stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true });
-    if (this.proc.pid !== undefined) Atomics.store(flag, 2, this.proc.pid);
+    if (this.proc.pid !== undefined) Atomics.store(flag, PID_SLOT, this.proc.pid);
     this.proc.stdin.on('error', () => {}); // EPIPE when it has exited: reported by the exit
     this.proc.stdout.on('data', (chunk: Buffer) => this.#stdout(chunk));
     this.proc.stdout.on('end', () => {
@@ -106,7 +85,7 @@ class Child {
 
   /** Once the process is reaped its pid may be reused: the main thread must no longer kill it. */
   #reaped(): void {
-    if (this.proc.pid !== undefined && Atomics.load(flag, 2) === this.proc.pid) Atomics.store(flag, 2, 0);
+    if (this.proc.pid !== undefined && Atomics.load(flag, PID_SLOT) === this.proc.pid) Atomics.store(flag, PID_SLOT, 0);
   }
 
   #finish(exit: ExitInfo): void {

@@ -4,15 +4,22 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
+import { EVENTS, EXITED, EXIT_CODE, FLAG_SLOTS, STARTED } from './worker-signal.js';
 
 /** A worker, the port it answers on and the flag it wakes this thread with (layout: see worker-signal.ts). */
 export interface WorkerLink {
   readonly worker: Worker;
   readonly port: MessagePort;
   readonly flag: Int32Array;
+  /** Calls posted with callWorker: the call in flight has started once the flag's STARTED slot reaches it. */
+  calls: number;
 }
 
-export type WorkerAnswer<M> = { readonly kind: 'message'; readonly message: M } | { readonly kind: 'timeout' } | { readonly kind: 'exit'; readonly code: number };
+export type WorkerAnswer<M> =
+  | { readonly kind: 'message'; readonly message: M }
+  /** `runningMs`: how long the call had run since the worker started it, when it had. */
+  | { readonly kind: 'timeout'; readonly runningMs?: number }
+  | { readonly kind: 'exit'; readonly code: number };
 
 const fromSource = import.meta.url.endsWith('.ts');
 
@@ -29,36 +36,60 @@ export function tsxEsmApi(): string | undefined {
 }
 
 /**
- * Starts the worker module `entry` (a file next to this one, without extension) with `data` plus
- * the port and a flag of `flagSlots` Int32 slots. From the TypeScript sources (this repository's
+ * Starts the worker module `entry` (a file next to this one, without extension, or a URL) with `data` plus
+ * the port and a flag with `ownSlots` Int32 slots of the worker's own after the bridge's. From the TypeScript sources (this repository's
  * tests) the worker itself is TypeScript, so it boots through tsx.
  */
-export function startWorker(entry: string, data: Record<string, unknown>, flagSlots: number): WorkerLink {
+export function startWorker(entry: string | URL, data: Record<string, unknown>, ownSlots = 0): WorkerLink {
   const { port1, port2 } = new MessageChannel();
-  const flag = new Int32Array(new SharedArrayBuffer(4 * flagSlots));
+  const flag = new Int32Array(new SharedArrayBuffer(4 * (FLAG_SLOTS + ownSlots)));
   const workerData = { ...data, port: port2, flag };
+  const url = (ext: string) => (entry instanceof URL ? entry : new URL(`./${entry}.${ext}`, import.meta.url));
   const worker = fromSource
-    ? new Worker(`import(${JSON.stringify(tsxEsmApi())}).then(({ tsImport }) => tsImport(${JSON.stringify(new URL(`./${entry}.ts`, import.meta.url).href)}, ${JSON.stringify(import.meta.url)}))`, {
+    ? new Worker(`import(${JSON.stringify(tsxEsmApi())}).then(({ tsImport }) => tsImport(${JSON.stringify(url('ts').href)}, ${JSON.stringify(import.meta.url)}))`, {
         eval: true,
         workerData,
         transferList: [port2],
         execArgv: ['--conditions=@hiodkit/source'],
       })
-    : new Worker(new URL(`./${entry}.js`, import.meta.url), { workerData, transferList: [port2] });
+    : new Worker(url('js'), { workerData, transferList: [port2] });
   worker.unref();
-  return { worker, port: port1, flag };
+  return { worker, port: port1, flag, calls: 0 };
 }
 
-/** Blocks this thread until the worker answers, exits or the time runs out; re-arms the flag after an answer. */
-export function waitForWorker<M>(link: WorkerLink, timeoutMs: number): WorkerAnswer<M> {
-  const state = Atomics.wait(link.flag, 0, 0, timeoutMs);
-  if (state === 'timed-out') return { kind: 'timeout' };
-  const received = receiveMessageOnPort(link.port);
-  if (received) {
-    Atomics.store(link.flag, 0, 0);
-    return { kind: 'message', message: received.message as M };
+/** Posts a call whose start the worker reports (signalling's `started`), so waitForWorker can time the call itself. */
+export function callWorker(link: WorkerLink, message: unknown): void {
+  link.calls++;
+  link.port.postMessage(message);
+}
+
+/**
+ * Blocks this thread until the worker answers, exits or the time runs out. `timeoutMs` bounds the
+ * whole wait; with `runMs`, it bounds only the wait for the worker to start the call posted last,
+ * and the call then has `runMs` from the moment this thread sees it start, so that time the worker
+ * spent waiting for a CPU before the call is never charged to the call.
+ *
+ * A wake-up proves nothing by itself: a worker preempted between announcing one answer and waking
+ * this thread wakes it during the next wait, so every wake-up looks again at the port and the flag.
+ */
+export function waitForWorker<M>(link: WorkerLink, timeoutMs: number, runMs?: number): WorkerAnswer<M> {
+  let deadline = performance.now() + timeoutMs;
+  let runStart: number | undefined;
+  for (;;) {
+    // the event count is read before the port is looked at: anything announced later changes it, so the wait below returns
+    const seen = Atomics.load(link.flag, EVENTS);
+    const received = receiveMessageOnPort(link.port);
+    if (received) return { kind: 'message', message: received.message as M };
+    if (Atomics.load(link.flag, EXITED) === 1) return { kind: 'exit', code: Atomics.load(link.flag, EXIT_CODE) };
+    const now = performance.now();
+    if (runMs !== undefined && runStart === undefined && Atomics.load(link.flag, STARTED) >= link.calls) {
+      runStart = now;
+      deadline = now + runMs;
+    }
+    const left = deadline - now;
+    if (left <= 0) return runStart === undefined ? { kind: 'timeout' } : { kind: 'timeout', runningMs: now - runStart };
+    Atomics.wait(link.flag, EVENTS, seen, left);
   }
-  return { kind: 'exit', code: Atomics.load(link.flag, 1) };
 }
 
 /** Stops the worker without waiting for it. */
