@@ -3,12 +3,13 @@ import type { MessagePort } from 'node:worker_threads';
 import type { Invocation } from './invocation.js';
 import type { PluginHello } from './protocol.js';
 import type { CaseJson } from './wire.js';
-import { FLAG_SLOTS } from './worker-signal.js';
+import type { ProcessGroupSlot } from './process-groups.js';
 
 export interface ProcessWorkerData {
   readonly port: MessagePort;
-  /** worker-signal.ts's slots, then PID_SLOT: the newest child's pid or 0 */
   readonly flag: Int32Array;
+  /** Where the worker records the process group of the plugin it started last, for any thread to end it. */
+  readonly group: ProcessGroupSlot;
   readonly command: string;
   readonly args: readonly string[];
   readonly cwd: string | undefined;
@@ -16,9 +17,6 @@ export interface ProcessWorkerData {
   readonly maxLineBytes: number;
   readonly stderrLines: number;
 }
-
-/** The flag slot holding the pid of the plugin process the worker started last (0: none), for the main thread to kill. */
-export const PID_SLOT = FLAG_SLOTS;
 
 /** What the main thread sends. */
 export type ToWorker = { readonly kind: 'call'; readonly cases: readonly CaseJson[]; readonly timeLimitMs: number } | { readonly kind: 'close' };

@@ -2,7 +2,8 @@ import type { PluginDeclaration } from '@hiodkit/core';
 import type { Invocation, PluginHandle } from './invocation.js';
 import { PluginLoadError } from './plugin-module.js';
 import type { Case } from '../oracle/predicates.js';
-import { PID_SLOT, type FromWorker, type ProcessWorkerData, type ToWorker } from './process-messages.js';
+import { claimSlot, endGroupIn, groupIn, releaseSlot, type ProcessGroupSlot } from './process-groups.js';
+import type { FromWorker, ProcessWorkerData, ToWorker } from './process-messages.js';
 import { caseToJson } from './wire.js';
 import { startWorker, stopWorker, waitForWorker, type WorkerLink } from './worker-bridge.js';
 
@@ -41,47 +42,39 @@ const WORKER_BOOT_MS = 30_000;
 /** Slack the main thread gives the worker beyond the plugin's own limits before it gives up on it. */
 const WORKER_GRACE_MS = 5_000;
 
-type Running = WorkerLink;
+/** A worker and the registry slot where it records the plugin's process group. */
+interface Running {
+  readonly link: WorkerLink;
+  readonly group: ProcessGroupSlot;
+}
 
 /** Plugin processes of open handles: killed if this process exits without closing them. */
 const live = new Set<Running>();
 let exitHookInstalled = false;
 
-function killChild(running: Running): void {
-  const pid = Atomics.load(running.flag, PID_SLOT);
-  if (pid > 0) {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-    Atomics.store(running.flag, PID_SLOT, 0);
-  }
-}
-
 function discard(running: Running, killPlugin: boolean): void {
-  if (killPlugin) killChild(running);
-  stopWorker(running);
+  if (killPlugin) endGroupIn(running.group);
+  stopWorker(running.link);
   live.delete(running);
 }
 
-/** Starts the worker, which spawns the plugin and does the handshake. */
-function boot(command: ProcessCommand, options: Required<Omit<ProcessPluginOptions, 'timeLimitMs'>>): Running {
+/** Starts the worker, which spawns the plugin in a process group of its own and does the handshake. */
+function boot(command: ProcessCommand, options: Required<Omit<ProcessPluginOptions, 'timeLimitMs'>>, group: ProcessGroupSlot): Running {
   const data: Omit<ProcessWorkerData, 'port' | 'flag'> = {
     command: command.command,
     args: [...(command.args ?? [])],
     cwd: command.cwd,
+    group,
     startupTimeoutMs: options.startupTimeoutMs,
     maxLineBytes: options.maxLineBytes,
     stderrLines: options.stderrLines,
   };
-  // PID_SLOT holds the plugin's pid, so this thread can kill it even when the worker is stuck
-  const running = startWorker('process-worker', { ...data }, 1);
+  const running = { link: startWorker('process-worker', { ...data }), group };
   live.add(running);
   if (!exitHookInstalled) {
     exitHookInstalled = true;
     process.on('exit', () => {
-      for (const r of live) killChild(r);
+      for (const r of live) endGroupIn(r.group);
     });
   }
   return running;
@@ -89,7 +82,7 @@ function boot(command: ProcessCommand, options: Required<Omit<ProcessPluginOptio
 
 /** Waits for the handshake; returns the hello or a one-line reason it failed. */
 function handshake(running: Running, startupTimeoutMs: number): { ok: true; hello: Extract<FromWorker, { kind: 'ready' }>['hello'] } | { ok: false; reason: string } {
-  const answer = waitForWorker<FromWorker>(running, startupTimeoutMs + WORKER_BOOT_MS);
+  const answer = waitForWorker<FromWorker>(running.link, startupTimeoutMs + WORKER_BOOT_MS);
   if (answer.kind === 'message' && answer.message.kind === 'ready') return { ok: true, hello: answer.message.hello };
   discard(running, true);
   if (answer.kind === 'timeout') return { ok: false, reason: `the kit's process worker did not start within ${startupTimeoutMs + WORKER_BOOT_MS} ms` };
@@ -115,9 +108,14 @@ export function processPlugin(command: ProcessCommand, options: ProcessPluginOpt
     stderrLines: options.stderrLines ?? 20,
   };
   const label = describeCommand(command);
-  const first = boot(command, settings);
+  // one slot for the handle's life: a restarted plugin records its new group in it
+  const group = claimSlot();
+  const first = boot(command, settings, group);
   const greeting = handshake(first, settings.startupTimeoutMs);
-  if (!greeting.ok) throw new PluginLoadError(`plugin ${label}: ${greeting.reason}`);
+  if (!greeting.ok) {
+    releaseSlot(group);
+    throw new PluginLoadError(`plugin ${label}: ${greeting.reason}`);
+  }
   const hello = greeting.hello;
   let running: Running | undefined = first;
   let closed = false;
@@ -125,7 +123,7 @@ export function processPlugin(command: ProcessCommand, options: ProcessPluginOpt
 
   /** A fresh worker after the last one failed; its handshake failure is a crash of this call, not a throw. */
   const reboot = (): Running | string => {
-    const r = boot(command, settings);
+    const r = boot(command, settings, group);
     const again = handshake(r, settings.startupTimeoutMs);
     return again.ok ? r : `the plugin could not be restarted: ${again.reason}`;
   };
@@ -140,9 +138,9 @@ export function processPlugin(command: ProcessCommand, options: ProcessPluginOpt
     }
     const current = running;
     const message: ToWorker = { kind: 'call', cases: cases.map(caseToJson), timeLimitMs: options.timeLimitMs };
-    current.port.postMessage(message);
+    current.link.port.postMessage(message);
     const deadline = settings.startupTimeoutMs + cases.length * options.timeLimitMs + WORKER_GRACE_MS;
-    const answer = waitForWorker<FromWorker>(current, deadline);
+    const answer = waitForWorker<FromWorker>(current.link, deadline);
     if (answer.kind === 'message' && answer.message.kind === 'results' && answer.message.results.length === cases.length) {
       return [...answer.message.results];
     }
@@ -167,7 +165,7 @@ export function processPlugin(command: ProcessCommand, options: ProcessPluginOpt
       return exitStatus;
     },
     get pid() {
-      const pid = running === undefined ? 0 : Atomics.load(running.flag, PID_SLOT);
+      const pid = running === undefined ? 0 : groupIn(group);
       return pid > 0 ? pid : undefined;
     },
     invoke(c: Case): Invocation {
@@ -179,13 +177,18 @@ export function processPlugin(command: ProcessCommand, options: ProcessPluginOpt
       closed = true;
       const current = running;
       running = undefined;
-      if (current === undefined) return;
-      current.port.postMessage({ kind: 'close' } satisfies ToWorker);
-      // the plugin gets 2 s to exit once its stdin closes; then the worker kills it
-      const answer = waitForWorker<FromWorker>(current, 2000 + WORKER_GRACE_MS);
+      if (current === undefined) {
+        releaseSlot(group);
+        return;
+      }
+      current.link.port.postMessage({ kind: 'close' } satisfies ToWorker);
+      // the plugin gets 2 s to exit once its stdin closes; then the worker ends its group
+      const answer = waitForWorker<FromWorker>(current.link, 2000 + WORKER_GRACE_MS);
       const message = answer.kind === 'message' ? answer.message : undefined;
       exitStatus = message?.kind === 'closed' ? message.exit : "killed: the kit's process worker did not confirm the exit";
-      discard(current, message?.kind !== 'closed');
+      // whatever way it ended, nothing of its group outlives the handle
+      discard(current, true);
+      releaseSlot(group);
     },
   };
 }

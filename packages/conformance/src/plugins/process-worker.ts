@@ -4,12 +4,13 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { workerData } from 'node:worker_threads';
 import { isStackFrame } from './plugin-text.js';
 import type { Invocation } from './invocation.js';
-import { PID_SLOT, type FromWorker, type ProcessWorkerData, type ToWorker } from './process-messages.js';
+import { groupIn, killGroup, recordGroup } from './process-groups.js';
+import type { FromWorker, ProcessWorkerData, ToWorker } from './process-messages.js';
 import { KIT_HELLO_LINE, decodeAnswer, decodeHello, quoteLine, type PluginHello } from './protocol.js';
 import type { CaseJson } from './wire.js';
 import { signalling } from './worker-signal.js';
 
-const { port, flag, command, args, cwd, startupTimeoutMs, maxLineBytes, stderrLines } = workerData as ProcessWorkerData;
+const { port, flag, group, command, args, cwd, startupTimeoutMs, maxLineBytes, stderrLines } = workerData as ProcessWorkerData;
 
 const { reply } = signalling<FromWorker>(port, flag);
 
@@ -40,10 +41,12 @@ class Child {
   #stderrPartial = '';
   #droppedFrames = 0;
   #exited: ExitInfo | undefined;
+  #groupEnded = false;
 
   constructor() {
-    this.proc = spawn(command, [...args], { cwd, stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true });
-    if (this.proc.pid !== undefined) Atomics.store(flag, PID_SLOT, this.proc.pid);
+    // detached: a process group of its own (setsid), so that ending it ends what the plugin started too
+    this.proc = spawn(command, [...args], { cwd, stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true, detached: true });
+    if (this.proc.pid !== undefined) recordGroup(group, this.proc.pid);
     this.proc.stdin.on('error', () => {}); // EPIPE when it has exited: reported by the exit
     this.proc.stdout.on('data', (chunk: Buffer) => this.#stdout(chunk));
     this.proc.stdout.on('end', () => {
@@ -51,11 +54,12 @@ class Child {
     });
     this.proc.stderr.on('data', (chunk: Buffer) => this.#stderrData(lenient.decode(chunk, { stream: true })));
     this.proc.on('error', (e) => {
-      this.#reaped();
+      this.endGroup();
       this.#finish({ code: null, signal: null, spawnError: e.message });
     });
     this.proc.on('exit', (code, signal) => {
-      this.#reaped();
+      // whatever the plugin left behind in its group ends with it
+      this.endGroup();
       this.#exited = { code, signal };
       // 'close' follows once stdout and stderr are drained; a grandchild holding them open must not hang us
       setTimeout(() => this.#finish({ code, signal }), 250).unref();
@@ -67,9 +71,10 @@ class Child {
     if (this.gone === undefined && this.proc.stdin.writable) this.proc.stdin.write(text);
   }
 
+  /** Ends the plugin and every process of its group; its exit is no longer reported. */
   kill(): void {
     this.discarded = true;
-    if (this.gone === undefined && this.#exited === undefined) this.proc.kill('SIGKILL');
+    this.endGroup();
   }
 
   /** The last lines of stderr, each cut short. */
@@ -83,9 +88,13 @@ class Child {
     return this.#droppedFrames;
   }
 
-  /** Once the process is reaped its pid may be reused: the main thread must no longer kill it. */
-  #reaped(): void {
-    if (this.proc.pid !== undefined && Atomics.load(flag, PID_SLOT) === this.proc.pid) Atomics.store(flag, PID_SLOT, 0);
+  /** SIGKILL to the group, once: after that its id may be reused, so the slot forgets it. */
+  endGroup(): void {
+    const pid = this.proc.pid;
+    if (pid === undefined || this.#groupEnded) return;
+    this.#groupEnded = true;
+    killGroup(pid);
+    if (groupIn(group) === pid) recordGroup(group, 0);
   }
 
   #finish(exit: ExitInfo): void {
@@ -271,10 +280,15 @@ function failRest(a: ActiveCall, inv: (elapsedMs: number) => Invocation): void {
 
 function armTimer(a: ActiveCall): void {
   clearTimeout(a.timer);
+  const armed = a.last;
   a.timer = setTimeout(() => {
-    if (call !== a) return;
-    discard(a.child);
-    failRest(a, (elapsedMs) => ({ kind: 'timeout', limitMs: a.timeLimitMs, elapsedMs }));
+    // timers run before I/O in a turn of the loop: an answer already in the pipe when the limit
+    // passed (the thread was off the CPU, say) is read first, and then this check finds it answered
+    setImmediate(() => {
+      if (call !== a || a.last !== armed) return;
+      discard(a.child);
+      failRest(a, (elapsedMs) => ({ kind: 'timeout', limitMs: a.timeLimitMs, elapsedMs }));
+    });
   }, Math.min(a.timeLimitMs, 2 ** 31 - 1));
 }
 
@@ -371,7 +385,7 @@ async function close(): Promise<string> {
   if (c === undefined) return 'not running';
   if (c.gone !== undefined) return describeExit(c.gone);
   return new Promise((resolve) => {
-    const killer = setTimeout(() => c.proc.kill('SIGKILL'), 2000);
+    const killer = setTimeout(() => c.endGroup(), 2000);
     c.onGone = (exit) => {
       clearTimeout(killer);
       resolve(describeExit(exit));
