@@ -8,11 +8,12 @@ export interface CliIo {
   readonly cwd: string;
 }
 
-export function processIo(): CliIo {
+/** This process's streams; `ttys` says which are terminals when the caller knows better than this thread. */
+export function processIo(ttys: { readonly stdout: boolean; readonly stderr: boolean } = { stdout: process.stdout.isTTY === true, stderr: process.stderr.isTTY === true }): CliIo {
   return {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
-    isTTY: process.stderr.isTTY === true,
+    isTTY: ttys.stderr,
     env: process.env,
     cwd: process.cwd(),
   };

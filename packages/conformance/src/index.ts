@@ -21,7 +21,15 @@ export { buildCombinations, buildsLinking, type BuildCombination } from './oracl
 export { cloneCase, clonePlainData, firstDifference, renderValue, sameCase } from './plugins/plain-data.js';
 export { PluginLoadError, pickPlugin, pluginShapeProblems, type PluginModule } from './plugins/plugin-module.js';
 export { PREDICATE_NAMES, PREDICATE_VALUES, classifyCase, type Assignment, type Case, type PredicateName, type PredicateValue } from './oracle/predicates.js';
+export {
+  adoptProcessGroupRegistry,
+  createProcessGroupRegistry,
+  endAllGroups,
+  processGroupRegistry,
+  type ProcessGroupRegistry,
+} from './plugins/process-groups.js';
 export { describeCommand, processPlugin, type ProcessCommand, type ProcessPluginHandle, type ProcessPluginOptions } from './plugins/process-plugin.js';
+export { workerFromModule } from './plugins/worker-bridge.js';
 export { KIT_HELLO, PROTOCOL_VERSION, decodeAnswer, decodeHello, encodeRequest, type DecodedAnswer, type PluginHello } from './plugins/protocol.js';
 export { PROPERTY_SPECS } from './properties/catalog.js';
 export { contract } from './properties/contract.js';

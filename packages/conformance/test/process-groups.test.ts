@@ -4,9 +4,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { caseFromJson, processPlugin, type Case } from '../src/index.js';
-import { groupGone, isRunning, killGroupQuietly } from './helpers/process-table.js';
+import { groupGone, isRunning, killGroupQuietly } from '../../../test/support/process-table.js';
 
 const FIXTURES = fileURLToPath(new URL('./fixtures/protocol/', import.meta.url));
+const WRAPPER = fileURLToPath(new URL('../../../test/support/plugin-wrapper.sh', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'hiodkit-groups-'));
 const groups: number[] = [];
 afterEach(() => {
@@ -21,7 +22,7 @@ let n = 0;
 function wrapped(...plugin: string[]) {
   const file = join(dir, `pids-${++n}`);
   return {
-    command: { command: join(FIXTURES, 'wrapper.sh'), args: [file, process.execPath, ...plugin.map((p, i) => (i === 0 ? join(FIXTURES, p) : p))] },
+    command: { command: WRAPPER, args: [file, process.execPath, ...plugin.map((p, i) => (i === 0 ? join(FIXTURES, p) : p))] },
     pids(): { wrapper: number; grandchild: number } {
       const [wrapper = 0, grandchild = 0] = readFileSync(file, 'utf8').trim().split(' ').map(Number);
       groups.push(wrapper);

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
-import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
+import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort, type WorkerOptions } from 'node:worker_threads';
 import { EVENTS, EXITED, EXIT_CODE, FLAG_SLOTS, STARTED } from './worker-signal.js';
 
 /** A worker, the port it answers on and the flag it wakes this thread with (layout: see worker-signal.ts). */
@@ -21,7 +21,8 @@ export type WorkerAnswer<M> =
   | { readonly kind: 'timeout'; readonly runningMs?: number }
   | { readonly kind: 'exit'; readonly code: number };
 
-const fromSource = import.meta.url.endsWith('.ts');
+// tsx's tsImport adds a query to a module's URL: the path alone says whether this is the TypeScript source
+const fromSource = new URL(import.meta.url).pathname.endsWith('.ts');
 
 /** tsx's ESM API if tsx is installed: it boots the workers from TypeScript sources and loads TypeScript plugins. */
 export function tsxEsmApi(): string | undefined {
@@ -36,23 +37,24 @@ export function tsxEsmApi(): string | undefined {
 }
 
 /**
+ * A worker running the module at `url`. A TypeScript module (this repository's sources) boots
+ * through tsx, which a worker does not inherit from the thread that starts it.
+ */
+export function workerFromModule(url: URL, options: WorkerOptions): Worker {
+  if (!url.pathname.endsWith('.ts')) return new Worker(url, options);
+  const boot = `import(${JSON.stringify(tsxEsmApi())}).then(({ tsImport }) => tsImport(${JSON.stringify(url.href)}, ${JSON.stringify(import.meta.url)}))`;
+  return new Worker(boot, { ...options, eval: true, execArgv: [...(options.execArgv ?? []), '--conditions=@hiodkit/source'] });
+}
+
+/**
  * Starts the worker module `entry` (a file next to this one, without extension, or a URL) with `data` plus
- * the port and a flag with `ownSlots` Int32 slots of the worker's own after the bridge's. From the TypeScript sources (this repository's
- * tests) the worker itself is TypeScript, so it boots through tsx.
+ * the port and a flag with `ownSlots` Int32 slots of the worker's own after the bridge's.
  */
 export function startWorker(entry: string | URL, data: Record<string, unknown>, ownSlots = 0): WorkerLink {
   const { port1, port2 } = new MessageChannel();
   const flag = new Int32Array(new SharedArrayBuffer(4 * (FLAG_SLOTS + ownSlots)));
-  const workerData = { ...data, port: port2, flag };
-  const url = (ext: string) => (entry instanceof URL ? entry : new URL(`./${entry}.${ext}`, import.meta.url));
-  const worker = fromSource
-    ? new Worker(`import(${JSON.stringify(tsxEsmApi())}).then(({ tsImport }) => tsImport(${JSON.stringify(url('ts').href)}, ${JSON.stringify(import.meta.url)}))`, {
-        eval: true,
-        workerData,
-        transferList: [port2],
-        execArgv: ['--conditions=@hiodkit/source'],
-      })
-    : new Worker(url('js'), { workerData, transferList: [port2] });
+  const url = entry instanceof URL ? entry : new URL(`./${entry}.${fromSource ? 'ts' : 'js'}`, import.meta.url);
+  const worker = workerFromModule(url, { workerData: { ...data, port: port2, flag }, transferList: [port2] });
   worker.unref();
   return { worker, port: port1, flag, calls: 0 };
 }
