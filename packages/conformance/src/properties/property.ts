@@ -31,6 +31,8 @@ export interface PropertyContext {
   readonly rowHits: Map<string, number>;
   /** Calls that timed out in the current property run. */
   timeouts: number;
+  /** Calls made to the plugin in the current property run. */
+  calls: number;
   /** Timeouts tolerated after the first one: past them, shrinking stops calling the plugin. */
   readonly timeoutBudget: number;
 }
@@ -75,6 +77,7 @@ export interface PropertySpec<T> {
 /** Calls the plugin and insists on an Outcome (with any mutation noted); anything else is a violation of every property. */
 export function invocationOf(ctx: PropertyContext, c: Case): Extract<Invocation, { kind: 'outcome' }> {
   if (ctx.timeouts > ctx.timeoutBudget) fc.pre(false);
+  ctx.calls++;
   const inv = ctx.plugin.invoke(c);
   if (inv.kind === 'outcome') return inv;
   if (inv.kind === 'timeout') ctx.timeouts++;

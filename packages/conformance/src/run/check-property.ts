@@ -24,6 +24,7 @@ export function openSession(input: PluginInput, options: ConformanceOptions = {}
       declaration: handle.declaration,
       rowHits: new Map(),
       timeouts: 0,
+      calls: 0,
       timeoutBudget: options.timeoutBudget ?? 2,
     };
     return {

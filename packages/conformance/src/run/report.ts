@@ -24,6 +24,8 @@ export interface PropertyResult {
   /** Why the property does not apply (status not-applicable). */
   readonly reason?: string;
   readonly runs: number;
+  /** How many times the kit called the plugin, shrinking included. */
+  readonly calls: number;
   readonly seed: number;
   readonly durationMs: number;
   readonly failure?: PropertyFailure;

@@ -122,8 +122,9 @@ function failureOf(spec: PropertySpec<never>, details: fc.RunDetails<[never]>): 
 export function runProperty(spec: PropertySpec<never>, ctx: PropertyContext, run: { seed: number; numRuns: number; path?: string; known: boolean }): PropertyResult {
   const base = { id: spec.id, title: spec.title, seed: run.seed };
   const reason = spec.notApplicable(ctx);
-  if (reason !== undefined) return { ...base, status: 'not-applicable', reason, runs: 0, durationMs: 0 };
+  if (reason !== undefined) return { ...base, status: 'not-applicable', reason, runs: 0, calls: 0, durationMs: 0 };
   ctx.timeouts = 0;
+  ctx.calls = 0;
   const start = performance.now();
   // a replay path counts the fixed examples too, so they are passed in replays as well
   const examples = (spec.examples?.(ctx) ?? []).map((e) => [e] as [never]);
@@ -133,9 +134,9 @@ export function runProperty(spec: PropertySpec<never>, ctx: PropertyContext, run
   const runs = details.numRuns;
   if (details.failed) {
     const failure = failureOf(spec, details);
-    return { ...base, status: run.known ? 'known-failure' : 'failed', runs, durationMs, failure };
+    return { ...base, status: run.known ? 'known-failure' : 'failed', runs, calls: ctx.calls, durationMs, failure };
   }
-  return { ...base, status: run.known ? 'unexpected-pass' : 'passed', runs, durationMs };
+  return { ...base, status: run.known ? 'unexpected-pass' : 'passed', runs, calls: ctx.calls, durationMs };
 }
 
 /**
@@ -156,6 +157,7 @@ export function runConformance(input: PluginInput, options: ConformanceOptions =
       declaration: handle.declaration,
       rowHits: new Map(),
       timeouts: 0,
+      calls: 0,
       timeoutBudget: options.timeoutBudget ?? 2,
     };
     const specs = PROPERTY_SPECS.filter((s) => run.only === undefined || run.only.has(s.id));
