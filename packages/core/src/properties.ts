@@ -111,23 +111,28 @@ export interface ParseGuestOptions {
 /**
  * Parses a QEMU-style property list such as `x-scalable-mode=on,x-flts=on,aw-bits=48,fs1gp=off`
  * over QEMU's defaults. A leading `intel-iommu` (the -device driver) and `id=` are accepted; as in
- * QemuOpts, a repeated property takes its last value.
+ * QemuOpts, a repeated property takes its last value, and only that value is parsed.
  */
 export function parseGuestProperties(text: string, profile: ProfileId = 'seed', options: ParseGuestOptions = {}): IntelIommuProps {
   const props: Record<string, unknown> = { ...INTEL_IOMMU_DEFAULTS };
   const defs = propertiesOf(profile);
+  // qemu_opts_to_qdict(): a repeated name keeps one entry holding its last value
+  const lastOf = new Map<string, QemuOpt>();
   splitQemuOpts(text).forEach((opt, index) => {
     if (index === 0 && opt.shortForm === 'intel-iommu') return;
     if (opt.name === 'driver' && opt.value === 'intel-iommu') return;
     if (opt.name === 'id') return;
     if (opt.name === '') throw new InputError(`properties[${index}]`, 'empty property name (a comma at the start, or a short form with nothing after "no")');
-    const def = defs.find((d) => d.name === opt.name);
-    if (!def) throw unknownProperty(opt.shortForm ?? opt.name, profile);
     if (opt.shortForm !== undefined) {
       options.onWarning?.(`short-form boolean option '${opt.shortForm}' deprecated\nPlease use ${opt.name}=${opt.value} instead`);
     }
-    props[def.field] = parseValue(def, opt.value);
+    lastOf.set(opt.name, opt);
   });
+  for (const opt of lastOf.values()) {
+    const def = defs.find((d) => d.name === opt.name);
+    if (!def) throw unknownProperty(opt.shortForm ?? opt.name, profile);
+    props[def.field] = parseValue(def, opt.value);
+  }
   return props as unknown as IntelIommuProps;
 }
 

@@ -352,6 +352,18 @@ describe('the list syntax', () => {
     expect(parseGuestProperties('fs1gp=off,fs1gp=on').fs1gp).toBe(true);
   });
 
+  it('an earlier value of a repeated property is never parsed, as qemu_opts_to_qdict keeps only the last', () => {
+    expect(parseGuestProperties('aw-bits=abc,aw-bits=48').awBits).toBe(48);
+    expect(parseGuestProperties('eim=maybe,caching-mode=on,eim=on')).toMatchObject({ eim: 'on', cachingMode: true });
+    expect(inputErrorFrom(() => parseGuestProperties('aw-bits=48,aw-bits=abc')).reason).toBe("Parameter 'aw-bits' expects integer");
+  });
+
+  it('every short form warns, as QemuOpts warns while parsing, even one a later value replaces', () => {
+    const warnings: string[] = [];
+    expect(parseGuestProperties('x-flts,x-flts=off', 'seed', { onWarning: (w) => warnings.push(w) }).flts).toBe(false);
+    expect(warnings).toEqual(["short-form boolean option 'x-flts' deprecated\nPlease use x-flts=on instead"]);
+  });
+
   it('parses the SPEC §1 command line', () => {
     expect(parseGuestProperties('intel-iommu,x-scalable-mode=on,x-flts=on,caching-mode=on,aw-bits=48,fs1gp=off')).toEqual({
       ...INTEL_IOMMU_DEFAULTS,
