@@ -5,6 +5,7 @@ import {
   InputError,
   PROFILE_INFO,
   PROFILES,
+  PropertyValueError,
   TYPE_HOST_IOMMU_DEVICE_IOMMUFD_VFIO,
   TYPE_HOST_IOMMU_DEVICE_LEGACY_VFIO,
   decideConfig,
@@ -192,21 +193,23 @@ export function checkCommand(argv: readonly string[], io: CliIo): number {
   const guestText = values.guest ?? defaultGuest(profile);
   // the -device driver name may lead the list; QEMU's own lines name it once
   const shown = guestText.replace(/^(driver=)?intel-iommu(,|$)/, '');
-  const warnings: string[] = [];
+  // device_init_func() reports a setter's refusal and a realize refusal alike, located at the -device option
+  const refuse = (message: string, hints: string): number => {
+    io.stderr(`qemu-system-x86_64: -device intel-iommu${shown === '' ? '' : `,${shown}`}: ${message}\n${hints}`);
+    io.stderr(`hiodkit check: QEMU refuses this intel-iommu configuration before any device is attached\n`);
+    return EXIT.usage;
+  };
   let props: IntelIommuProps;
   try {
-    props = parseGuestProperties(guestText, profile, { onWarning: (w) => warnings.push(w) });
+    // QemuOpts warns while it parses, before any property is set
+    props = parseGuestProperties(guestText, profile, { onWarning: (w) => io.stderr(`hiodkit check: warning: ${w}\n`) });
   } catch (e) {
+    if (e instanceof PropertyValueError) return refuse(e.reason, '');
     if (e instanceof InputError) throw new InputError(`--guest ${e.path}`, e.reason);
     throw e;
   }
-  for (const w of warnings) io.stderr(`hiodkit check: warning: ${w}\n`);
   const decided = decideConfig(props, profile);
-  if (!decided.ok) {
-    io.stderr(`qemu-system-x86_64: -device intel-iommu${shown === '' ? '' : `,${shown}`}: ${decided.error.message}\n${hintText(decided.error)}`);
-    io.stderr(`hiodkit check: QEMU refuses this intel-iommu configuration before any device is attached\n`);
-    return EXIT.usage;
-  }
+  if (!decided.ok) return refuse(decided.error.message, hintText(decided.error));
 
   let hosts: { id: string; host: HostDescription }[];
   let source: string;

@@ -279,6 +279,25 @@ describe('check --host', () => {
     expectClean(r);
   });
 
+  it("a value the property's setter refuses: QEMU's line and wording, after QemuOpts' warnings; exit 2", () => {
+    const r = run(['check', '--host', host('server'), '--guest', 'x-scalable-mode,x-flts=on,caching-mode=on,aw-bits=48k']);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.split('\n')).toEqual([
+      "hiodkit check: warning: short-form boolean option 'x-scalable-mode' deprecated",
+      'Please use x-scalable-mode=on instead',
+      `${QEMU}: -device intel-iommu,x-scalable-mode,x-flts=on,caching-mode=on,aw-bits=48k: Parameter 'aw-bits' expects integer`,
+      'hiodkit check: QEMU refuses this intel-iommu configuration before any device is attached',
+      '',
+    ]);
+    expectClean(r);
+  });
+
+  it('--guest takes what strtoull takes: blanks before the number, a sign, octal and hex', () => {
+    const json = parseJson(run(['check', '--host', host('server'), '--guest', 'caching-mode=on,aw-bits=\t+047,version= 0x3', '--json']));
+    expect(json.guest.properties).toBe('version=3,aw-bits=39,caching-mode=on');
+  });
+
   it('a leading intel-iommu (the -device driver, which --guest accepts) is not printed twice', () => {
     const r = run(['check', '--host', host('server'), '--guest', 'intel-iommu,x-flts=on']);
     expect(r.code).toBe(2);

@@ -5,21 +5,35 @@ import type { ProfileId } from './profile.js';
 const TRUE_SPELLINGS = ['on', 'yes', 'true', 'y'];
 const FALSE_SPELLINGS = ['off', 'no', 'false', 'n'];
 
-/** qapi_bool_parse(): QEMU's spellings of a boolean. */
+/** A value an intel-iommu property's setter refuses; `reason` is QEMU's message for it. */
+export class PropertyValueError extends InputError {}
+
+/** qobject_input_type_bool_keyval(): qapi_bool_parse()'s spellings, else the visitor's own message. */
 export function parseQemuBool(name: string, value: string): boolean {
   if (TRUE_SPELLINGS.includes(value)) return true;
   if (FALSE_SPELLINGS.includes(value)) return false;
-  throw new InputError(name, `Parameter '${name}' expects 'on' or 'off' (got ${JSON.stringify(value)})`);
+  throw new PropertyValueError(name, `Parameter '${name}' expects 'on' or 'off'`);
 }
 
-/** strtoull(value, NULL, 0) as qemu_strtou64 does it: decimal, 0x hex or leading-0 octal, whole string. */
-function parseCUnsigned(name: string, value: string, max: number, typeName: string): number {
-  let n: bigint;
-  if (/^0[xX][0-9a-fA-F]+$/.test(value)) n = BigInt(value);
-  else if (/^0[0-7]*$/.test(value)) n = BigInt(`0o${value.slice(1) || '0'}`);
-  else if (/^[1-9][0-9]*$/.test(value)) n = BigInt(value);
-  else throw new InputError(name, `Parameter '${name}' expects an integer (got ${JSON.stringify(value)})`);
-  if (n > BigInt(max)) throw new InputError(name, `Parameter '${name}' expects ${typeName}: ${value} is above ${max}`);
+// a whole string strtoull (C17, base 0) converts: C-locale isspace(), a sign, a hex, octal or decimal constant
+const WHOLE_C_UNSIGNED = /^[ \t\n\v\f\r]*([+-]?)(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)$/;
+const U64_MAX = (1n << 64n) - 1n;
+
+/** qemu_strtou64(value, NULL, 0): refuses what strtoull leaves unconverted or overflows; '-' wraps in uint64_t. */
+function qemuStrtou64(value: string): bigint | undefined {
+  const match = WHOLE_C_UNSIGNED.exec(value);
+  if (!match) return undefined;
+  const [, sign, digits = ''] = match;
+  const magnitude = /^0[0-7]/.test(digits) ? BigInt(`0o${digits.slice(1)}`) : BigInt(digits);
+  if (magnitude > U64_MAX) return undefined;
+  return sign === '-' ? (U64_MAX + 1n - magnitude) & U64_MAX : magnitude;
+}
+
+/** visit_type_uintN() over qobject_input_type_uint64_keyval(): the uint64 first, then the C type's range. */
+function visitUintN(name: string, value: string, max: bigint, rangeMessage: string): number {
+  const n = qemuStrtou64(value);
+  if (n === undefined) throw new PropertyValueError(name, `Parameter '${name}' expects integer`);
+  if (n > max) throw new PropertyValueError(name, rangeMessage);
   return Number(n);
 }
 
@@ -28,12 +42,13 @@ function parseValue(def: PropertyDef, value: string): IntelIommuProps[keyof Inte
     case 'bool':
       return parseQemuBool(def.name, value);
     case 'on-off-auto':
+      // input_type_enum(): qapi_enum_parse() takes the OnOffAuto names exactly
       if (value === 'on' || value === 'off' || value === 'auto') return value satisfies OnOffAuto;
-      throw new InputError(def.name, `Parameter '${def.name}' expects 'on', 'off' or 'auto' (got ${JSON.stringify(value)})`);
+      throw new PropertyValueError(def.name, `Parameter '${def.name}' does not accept value '${value}'`);
     case 'uint8':
-      return parseCUnsigned(def.name, value, 0xff, 'uint8_t');
+      return visitUintN(def.name, value, 0xffn, `Parameter '${def.name}' expects uint8_t`);
     case 'uint32':
-      return parseCUnsigned(def.name, value, 0xffff_ffff, 'uint32_t');
+      return visitUintN(def.name, value, 0xffff_ffffn, `Parameter '${def.name}' expects uint32_t`);
   }
 }
 
@@ -96,23 +111,28 @@ export interface ParseGuestOptions {
 /**
  * Parses a QEMU-style property list such as `x-scalable-mode=on,x-flts=on,aw-bits=48,fs1gp=off`
  * over QEMU's defaults. A leading `intel-iommu` (the -device driver) and `id=` are accepted; as in
- * QemuOpts, a repeated property takes its last value.
+ * QemuOpts, a repeated property takes its last value, and only that value is parsed.
  */
 export function parseGuestProperties(text: string, profile: ProfileId = 'seed', options: ParseGuestOptions = {}): IntelIommuProps {
   const props: Record<string, unknown> = { ...INTEL_IOMMU_DEFAULTS };
   const defs = propertiesOf(profile);
+  // qemu_opts_to_qdict(): a repeated name keeps one entry holding its last value
+  const lastOf = new Map<string, QemuOpt>();
   splitQemuOpts(text).forEach((opt, index) => {
     if (index === 0 && opt.shortForm === 'intel-iommu') return;
     if (opt.name === 'driver' && opt.value === 'intel-iommu') return;
     if (opt.name === 'id') return;
     if (opt.name === '') throw new InputError(`properties[${index}]`, 'empty property name (a comma at the start, or a short form with nothing after "no")');
-    const def = defs.find((d) => d.name === opt.name);
-    if (!def) throw unknownProperty(opt.shortForm ?? opt.name, profile);
     if (opt.shortForm !== undefined) {
       options.onWarning?.(`short-form boolean option '${opt.shortForm}' deprecated\nPlease use ${opt.name}=${opt.value} instead`);
     }
-    props[def.field] = parseValue(def, opt.value);
+    lastOf.set(opt.name, opt);
   });
+  for (const opt of lastOf.values()) {
+    const def = defs.find((d) => d.name === opt.name);
+    if (!def) throw unknownProperty(opt.shortForm ?? opt.name, profile);
+    props[def.field] = parseValue(def, opt.value);
+  }
   return props as unknown as IntelIommuProps;
 }
 

@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { INTEL_IOMMU_DEFAULTS, InputError, parseGuestProperties, parseQemuBool } from '@hiodkit/core';
+import { INTEL_IOMMU_DEFAULTS, InputError, PropertyValueError, parseGuestProperties, parseQemuBool, splitQemuOpts, type ProfileId } from '@hiodkit/core';
 import { inputErrorFrom } from './fixtures.js';
 
 describe('QEMU defaults (SPEC §2)', () => {
@@ -33,28 +34,34 @@ describe('bool spellings (qapi_bool_parse)', () => {
     expect(parseQemuBool('fs1gp', spelling)).toBe(false);
   });
 
-  it.each(['', 'auto', '1', 'enabled'])('%j is not a bool', (spelling) => {
+  it.each(['', 'auto', '1', 'enabled', 'ON', 'True', ' on', 'on '])('%j is not a bool: qobject_input_type_bool_keyval says so', (spelling) => {
     const error = inputErrorFrom(() => parseGuestProperties(`x-flts=${spelling}`));
+    expect(error).toBeInstanceOf(PropertyValueError);
     expect(error.path).toBe('x-flts');
-    expect(error.reason).toMatch(/Parameter 'x-flts' expects 'on' or 'off'/);
+    expect(error.reason).toBe("Parameter 'x-flts' expects 'on' or 'off'");
   });
 });
 
-describe('on/off/auto', () => {
+describe('on/off/auto (input_type_enum)', () => {
   it.each(['on', 'off', 'auto'] as const)('eim=%s and intremap=%s', (value) => {
     const props = parseGuestProperties(`eim=${value},intremap=${value}`);
     expect(props.eim).toBe(value);
     expect(props.intremap).toBe(value);
   });
 
-  it('eim=yes is refused (an enum, not a bool)', () => {
-    const error = inputErrorFrom(() => parseGuestProperties('eim=yes'));
+  it.each(['yes', 'true', 'AUTO', 'On', ' on', ''])("eim=%j is refused: an enum takes its names exactly, not qapi_bool_parse's", (value) => {
+    const error = inputErrorFrom(() => parseGuestProperties(`eim=${value}`));
+    expect(error).toBeInstanceOf(PropertyValueError);
     expect(error.path).toBe('eim');
-    expect(error.reason.length).toBeGreaterThan(0);
+    expect(error.reason).toBe(`Parameter 'eim' does not accept value '${value}'`);
+  });
+
+  it('intremap words its refusal the same way', () => {
+    expect(inputErrorFrom(() => parseGuestProperties('intremap=maybe')).reason).toBe("Parameter 'intremap' does not accept value 'maybe'");
   });
 });
 
-describe('uint8 (aw-bits, pasid-bits)', () => {
+describe('uint8 and uint32 (qemu_strtou64, then visit_type_uintN)', () => {
   it.each([
     ['48', 48],
     ['0x30', 48],
@@ -64,28 +71,178 @@ describe('uint8 (aw-bits, pasid-bits)', () => {
     ['0x27', 39],
     ['047', 39],
     ['0', 0],
+    ['00', 0],
     ['255', 255],
     ['0xff', 255],
     ['0377', 255],
-  ])('aw-bits=%s is %i', (text, expected) => {
+    ['0x0000030', 48],
+    [' 48', 48],
+    ['\t\n\v\f\r 48', 48],
+    ['+48', 48],
+    ['  +0x30', 48],
+    ['-0', 0],
+    ['-0x0', 0],
+    ['-000', 0],
+    ['-18446744073709551568', 48],
+    ['-18446744073709551615', 1],
+  ])('aw-bits=%j is %i', (text, expected) => {
     expect(parseGuestProperties(`aw-bits=${text}`).awBits).toBe(expected);
   });
 
-  it.each(['256', '0x100', '0400', '1000'])('aw-bits=%s is out of range', (text) => {
+  it.each(['256', '0x100', '0400', '1000', '-1', '-48', '18446744073709551615', '0xffffffffffffffff', '-18446744073709551360'])(
+    'aw-bits=%j converts but does not fit a uint8_t',
+    (text) => {
+      const error = inputErrorFrom(() => parseGuestProperties(`aw-bits=${text}`));
+      expect(error).toBeInstanceOf(PropertyValueError);
+      expect(error.path).toBe('aw-bits');
+      expect(error.reason).toBe("Parameter 'aw-bits' expects uint8_t");
+    },
+  );
+
+  it.each([
+    '',
+    ' ',
+    '+',
+    '-',
+    '48 ',
+    '48\n',
+    '4 8',
+    '- 48',
+    '+-48',
+    '--48',
+    '0x',
+    '0x ',
+    ' 0X',
+    '0xg',
+    '08',
+    '09',
+    '0b110000',
+    '1e3',
+    '48k',
+    '48.0',
+    'forty-eight',
+    '\u00a048',
+    '18446744073709551616',
+    '0x10000000000000000',
+    '-18446744073709551616',
+  ])('aw-bits=%j is not an integer to qemu_strtou64', (text) => {
     const error = inputErrorFrom(() => parseGuestProperties(`aw-bits=${text}`));
+    expect(error).toBeInstanceOf(PropertyValueError);
     expect(error.path).toBe('aw-bits');
-    expect(error.reason).toMatch(/uint8_t/);
+    expect(error.reason).toBe("Parameter 'aw-bits' expects integer");
   });
 
-  it.each(['', 'forty-eight', '48k', '0x', '08', '4 8'])('aw-bits=%j is not an integer', (text) => {
-    const error = inputErrorFrom(() => parseGuestProperties(`aw-bits=${text}`));
-    expect(error.path).toBe('aw-bits');
-    expect(error.reason.length).toBeGreaterThan(0);
+  it.each([
+    ['4294967295', 4294967295],
+    ['0xffffffff', 4294967295],
+    ['-18446744069414584321', 4294967295],
+    [' +3', 3],
+  ])('version=%j is %i (uint32)', (text, expected) => {
+    expect(parseGuestProperties(`version=${text}`).version).toBe(expected);
+  });
+
+  it.each(['4294967296', '0x100000000', '-1', '-4294967295'])('version=%j does not fit a uint32_t', (text) => {
+    expect(inputErrorFrom(() => parseGuestProperties(`version=${text}`)).reason).toBe("Parameter 'version' expects uint32_t");
   });
 
   it('pasid-bits=20 at the pasid profile', () => {
     expect(parseGuestProperties('pasid-bits=20', 'pasid').pasidBits).toBe(20);
     expect(parseGuestProperties('pasid-bits=0x14', 'pasid').pasidBits).toBe(20);
+    expect(inputErrorFrom(() => parseGuestProperties('pasid-bits=256', 'pasid')).reason).toBe("Parameter 'pasid-bits' expects uint8_t");
+  });
+});
+
+// an independent reading of the C: strtoull(s, &end, 0) per C17 7.22.1.4, qemu_strtou64's checks, visit_type_uintN
+const C_ISSPACE = new Set([' ', '\t', '\n', '\v', '\f', '\r']);
+const ULLONG_MAX = 2n ** 64n - 1n;
+
+function digitValue(c: string | undefined): number {
+  if (c === undefined) return 99;
+  const code = c.charCodeAt(0);
+  if (code >= 48 && code <= 57) return code - 48;
+  if (code >= 97 && code <= 122) return code - 87;
+  if (code >= 65 && code <= 90) return code - 55;
+  return 99;
+}
+
+function referenceStrtoull(s: string): { value: bigint; end: number; erange: boolean } {
+  let i = 0;
+  while (i < s.length && C_ISSPACE.has(s[i]!)) i++;
+  let negative = false;
+  if (s[i] === '+' || s[i] === '-') {
+    negative = s[i] === '-';
+    i++;
+  }
+  let base = 10;
+  if (s[i] === '0') {
+    base = 8;
+    if ((s[i + 1] === 'x' || s[i + 1] === 'X') && digitValue(s[i + 2]) < 16) {
+      base = 16;
+      i += 2;
+    }
+  }
+  const first = i;
+  let value = 0n;
+  while (digitValue(s[i]) < base) {
+    value = value * BigInt(base) + BigInt(digitValue(s[i]));
+    i++;
+  }
+  if (i === first) return { value: 0n, end: 0, erange: false };
+  if (value > ULLONG_MAX) return { value: ULLONG_MAX, end: i, erange: true };
+  return { value: negative ? (2n ** 64n - value) % 2n ** 64n : value, end: i, erange: false };
+}
+
+function referenceUintN(name: string, text: string, max: bigint, cType: string): { ok: number } | { error: string } {
+  const { value, end, erange } = referenceStrtoull(text);
+  if (end === 0 || end !== text.length || erange) return { error: `Parameter '${name}' expects integer` };
+  if (value > max) return { error: `Parameter '${name}' expects ${cType}` };
+  return { ok: Number(value) };
+}
+
+function modelOutcome(list: string, profile: ProfileId, field: 'awBits' | 'version' | 'pasidBits'): { ok: number } | { error: string } {
+  try {
+    return { ok: parseGuestProperties(list, profile)[field] };
+  } catch (e) {
+    if (e instanceof PropertyValueError) return { error: e.reason };
+    throw e;
+  }
+}
+
+const bigNear = (n: bigint) => fc.bigInt({ min: n > 300n ? n - 300n : 0n, max: n + 300n });
+const numberish = fc.oneof(
+  fc.constantFrom(' ', '\t', '\n', '\v', '\f', '\r', '\u00a0', '+', '-', '0', '0x', '0X', '0b', 'x', '.', 'e', 'k', '='),
+  fc.constantFrom(...'0123456789abcdefgABCDEFG'),
+  fc.oneof(fc.bigInt({ min: 0n, max: 2n ** 70n }), bigNear(255n), bigNear(2n ** 32n), bigNear(ULLONG_MAX)).chain((n) =>
+    fc.constantFrom(n.toString(), `0x${n.toString(16)}`, `0X${n.toString(16).toUpperCase()}`, `0${n.toString(8)}`, `-${n.toString()}`),
+  ),
+);
+const valueText = fc.oneof(
+  { weight: 4, arbitrary: fc.array(numberish, { maxLength: 5 }).map((parts) => parts.join('')) },
+  { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 8 }) },
+).filter((text) => !text.includes(','));
+
+describe('integer values against a reference reading of strtoull and the visitors', () => {
+  it('aw-bits (uint8), version (uint32) and pasid-bits (uint8) accept and refuse as the reference does', () => {
+    fc.assert(
+      fc.property(valueText, (text) => {
+        expect(modelOutcome(`aw-bits=${text}`, 'seed', 'awBits')).toEqual(referenceUintN('aw-bits', text, 0xffn, 'uint8_t'));
+        expect(modelOutcome(`version=${text}`, 'seed', 'version')).toEqual(referenceUintN('version', text, 0xffff_ffffn, 'uint32_t'));
+        expect(modelOutcome(`pasid-bits=${text}`, 'pasid', 'pasidBits')).toEqual(referenceUintN('pasid-bits', text, 0xffn, 'uint8_t'));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('the generated values reach every outcome: accepted, out of range, not an integer', () => {
+    const seen = new Set<string>();
+    fc.assert(
+      fc.property(valueText, (text) => {
+        const r = referenceUintN('aw-bits', text, 0xffn, 'uint8_t');
+        seen.add('ok' in r ? 'ok' : r.error);
+      }),
+      { numRuns: 3000, seed: 1 },
+    );
+    expect([...seen].sort()).toEqual(["Parameter 'aw-bits' expects integer", "Parameter 'aw-bits' expects uint8_t", 'ok']);
   });
 });
 
@@ -153,16 +310,17 @@ describe('the list syntax', () => {
     expect(warnings).toEqual(["short-form boolean option 'nofs1gp' deprecated\nPlease use fs1gp=off instead"]);
   });
 
-  it('a short form of a non-boolean property fails on its value', () => {
+  it('a short form of a non-boolean property fails on its value, "on"', () => {
     const error = inputErrorFrom(() => parseGuestProperties('aw-bits'));
     expect(error.path).toBe('aw-bits');
-    expect(error.reason).toBe(`Parameter 'aw-bits' expects an integer (got "on")`);
+    expect(error.reason).toBe("Parameter 'aw-bits' expects integer");
   });
 
   it('a doubled comma is an escaped comma inside the value, so the value is wrong', () => {
+    expect(splitQemuOpts('caching-mode=on,,x-flts=on')).toEqual([{ name: 'caching-mode', value: 'on,x-flts=on' }]);
     const error = inputErrorFrom(() => parseGuestProperties('caching-mode=on,,x-flts=on'));
     expect(error.path).toBe('caching-mode');
-    expect(error.reason).toBe(`Parameter 'caching-mode' expects 'on' or 'off' (got "on,x-flts=on")`);
+    expect(error.reason).toBe("Parameter 'caching-mode' expects 'on' or 'off'");
   });
 
   it('a trailing comma ends the list, as in QemuOpts', () => {
@@ -192,6 +350,18 @@ describe('the list syntax', () => {
     expect(parseGuestProperties('caching-mode=on,caching-mode=off').cachingMode).toBe(false);
     expect(parseGuestProperties('aw-bits=39,aw-bits=48').awBits).toBe(48);
     expect(parseGuestProperties('fs1gp=off,fs1gp=on').fs1gp).toBe(true);
+  });
+
+  it('an earlier value of a repeated property is never parsed, as qemu_opts_to_qdict keeps only the last', () => {
+    expect(parseGuestProperties('aw-bits=abc,aw-bits=48').awBits).toBe(48);
+    expect(parseGuestProperties('eim=maybe,caching-mode=on,eim=on')).toMatchObject({ eim: 'on', cachingMode: true });
+    expect(inputErrorFrom(() => parseGuestProperties('aw-bits=48,aw-bits=abc')).reason).toBe("Parameter 'aw-bits' expects integer");
+  });
+
+  it('every short form warns, as QemuOpts warns while parsing, even one a later value replaces', () => {
+    const warnings: string[] = [];
+    expect(parseGuestProperties('x-flts,x-flts=off', 'seed', { onWarning: (w) => warnings.push(w) }).flts).toBe(false);
+    expect(warnings).toEqual(["short-form boolean option 'x-flts' deprecated\nPlease use x-flts=on instead"]);
   });
 
   it('parses the SPEC §1 command line', () => {
