@@ -10,14 +10,14 @@ const session = openSession(vtdPlugin('seed'), { seed: 1, numRuns: RUNS });
 const ctx = session.context;
 
 // steady state: every property once before any is timed, so the first group does not pay for JIT warm-up
-for (const spec of PROPERTY_SPECS) if (spec.notApplicable(ctx) === undefined) runProperty(spec, ctx, { seed: 0, numRuns: 500, known: false });
+for (const spec of PROPERTY_SPECS) if (spec.notApplicable(ctx) === undefined) runProperty(spec, ctx, { seed: 0, numRuns: 500 });
 
 for (const spec of PROPERTY_SPECS) {
   if (spec.notApplicable(ctx) !== undefined) continue;
   describe(`${spec.id} (${RUNS} cases per iteration)`, () => {
     let seed = 0;
     bench('kit property on vtd-accel@seed', () => {
-      const result = runProperty(spec, ctx, { seed: seed++, numRuns: RUNS, known: false });
+      const result = runProperty(spec, ctx, { seed: seed++, numRuns: RUNS });
       if (result.status !== 'passed') throw new Error(`${spec.id} failed: ${result.failure?.summary}`);
     });
     bench('bare fc.assert, no-op predicate', () => {

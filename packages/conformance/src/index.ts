@@ -54,7 +54,13 @@ export {
   type ReferenceTable,
 } from './oracle/reference.js';
 export type { ConformanceReport, PropertyFailure, PropertyResult, PropertyStatus, RowCoverage } from './run/report.js';
-export { ConformanceConfigError, DEFAULT_CI_SEED, defaultSeed, openPlugin, runConformance, runProperty, type ConformanceOptions, type PluginInput, type ProgressEvent } from './run/runner.js';
+export { ConformanceConfigError } from './run/config-error.js';
+export { DEFAULT_CI_SEED, defaultSeed, openPlugin, runConformance, type ConformanceOptions, type PluginInput, type ProgressEvent } from './run/runner.js';
+export { runProperty, type PropertyRun } from './run/run-property.js';
+export { parseKnownFailureOption, resolveKnownFailures, type Counterexample, type KnownFailure } from './run/known-failure.js';
+export { MAX_PATH_STEPS, PATH_FORM, checkReplayPath } from './run/replay-path.js';
+export { withDefaultFastCheckSettings } from './run/fast-check-settings.js';
+export { knownFailureProperty, type KnownFailureEntry } from './plugins/known-failures.js';
 export { SCHEMA_FILES, formatSchemaErrors, schemaProblems, schemaUrl, validatorFor, type SchemaFile } from './schemas.js';
 export { KIT_NAME, KIT_VERSION } from './version.js';
 export { caseFromJson, caseToJson, describeOutcome, outcomeProblems, sameOutcome, type CaseJson } from './plugins/wire.js';

@@ -75,7 +75,7 @@ describe('inProcessPlugin', () => {
     ['{ ok: "yes" }', () => ({ ok: 'yes' }), 'outcome.ok: must be boolean'],
     ['{ ok: true, error }', () => ({ ok: true, error: { message: 'x', hints: [] } }), 'outcome: has unexpected property "error"'],
     ['{ ok: false } without error', () => ({ ok: false }), "outcome: must have required property 'error'"],
-    ['an empty message', () => ({ ok: false, error: { message: '', hints: [] } }), 'outcome.error.message: must NOT have fewer than 1 characters'],
+    ['a message with a NUL, which no C string holds', () => ({ ok: false, error: { message: 'a\u0000b', hints: [] } }), 'outcome.error.message: must match pattern "^[^\\u0000]*$"'],
     ['a hint that is not a string', () => ({ ok: false, error: { message: 'm', hints: ['a', 3] } }), 'outcome.error.hints[1]: must be string'],
     ['undefined', () => undefined, 'outcome: must be object'],
   ];
@@ -248,7 +248,7 @@ describe('pickPlugin and pluginShapeProblems', () => {
       'implements.profile: must be one of seed, bridge, relaxed, fsts, pasid (got "future")',
       'implements.kconfig.VTD_ACCEL: must be a boolean',
       'check: must be a function (guest, device) => Outcome',
-      'knownFailures: must be an array of property IDs',
+      'knownFailures: must be an array of property IDs or { property, seed, path } / { property, case } objects',
     ]);
     expect(() => pickPlugin({ a: 1, b: 2 }, undefined)).toThrow(new PluginLoadError('the module has no export "default" or "plugin" (it exports a, b)'));
     expect(() => pickPlugin({}, 'mine')).toThrow(/no export "mine" \(it exports nothing\)/);

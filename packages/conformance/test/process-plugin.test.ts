@@ -252,12 +252,13 @@ describe('a failed handshake is a PluginLoadError with a one-line reason', () =>
     ['never saying hello', 'silent', /it did not send its hello within 400 ms/],
   ] as const)('%s', (_what, mode, pattern) => {
     const start = performance.now();
-    const error = loadError(script('bad-hello.mjs', mode), 400);
+    // only the silent plugin waits out its startup time; the others get enough for a busy machine
+    const error = loadError(script('bad-hello.mjs', mode), mode === 'silent' ? 400 : 20_000);
     expect(error).toBeInstanceOf(PluginLoadError);
     expect(error.message.startsWith(prefix(mode))).toBe(true);
     expect(error.message.slice(prefix(mode).length)).toMatch(new RegExp(`^${pattern.source}$`));
     expect(error.message).not.toContain('\n');
-    expect(performance.now() - start).toBeLessThan(5000);
+    expect(performance.now() - start).toBeLessThan(20_000);
   });
 
   it('a command that does not exist', () => {

@@ -59,9 +59,13 @@ interface ReportJson {
   readonly properties: readonly { readonly id: string; readonly status: string; readonly calls: number; readonly failure?: { readonly summary: string } }[];
 }
 
-/** Two processes that spin until killed: a machine with no CPU to spare. */
+/** Spins until killed, or until the process that started it is gone, so that a crashed soak leaves no load behind. */
+const BUSY_LOOP = `const parent = Number(process.argv[1]);
+for (let i = 1; ; i++) if (i % 5e7 === 0) { try { process.kill(parent, 0); } catch { process.exit(0); } }`;
+
+/** Two processes that spin: a machine with no CPU to spare. */
 function busyLoops(): ChildProcess[] {
-  return [0, 1].map(() => spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' }));
+  return [0, 1].map(() => spawn(process.execPath, ['-e', BUSY_LOOP, String(process.pid)], { stdio: 'ignore' }));
 }
 
 function run(args: readonly string[], env: Readonly<Record<string, string>>): Promise<{ code: number | null; stdout: string; stderr: string }> {

@@ -1,5 +1,6 @@
 import type { CheckerPlugin, Outcome, PluginDeclaration } from '@hiodkit/core';
 import type { Case } from '../oracle/predicates.js';
+import type { KnownFailureEntry } from './known-failures.js';
 import { cloneCase, firstDifference, renderValue, sameCase } from './plain-data.js';
 import { withoutStackFrames } from './plugin-text.js';
 import { outcomeProblems } from './wire.js';
@@ -16,8 +17,8 @@ export type Invocation =
 export interface PluginHandle {
   readonly name: string;
   readonly declaration: PluginDeclaration;
-  /** Property IDs the plugin declares it fails. */
-  readonly knownFailures: readonly string[];
+  /** The properties the plugin declares it fails. */
+  readonly knownFailures: readonly KnownFailureEntry[];
   /** Where the plugin runs: `in-process`, `worker` or `process`. */
   readonly isolation: string;
   invoke(c: Case): Invocation;
@@ -25,7 +26,7 @@ export interface PluginHandle {
 }
 
 /** A checker plugin may list the properties it is known to fail. */
-export type PluginWithKnownFailures = CheckerPlugin & { readonly knownFailures?: readonly string[] };
+export type PluginWithKnownFailures = CheckerPlugin & { readonly knownFailures?: readonly KnownFailureEntry[] };
 
 /** A thrown value as one line: its name and message, never its stack. */
 export function describeThrown(e: unknown): string {

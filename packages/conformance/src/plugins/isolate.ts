@@ -1,6 +1,7 @@
 import { pathToFileURL } from 'node:url';
 import type { PluginDeclaration } from '@hiodkit/core';
 import { judgeReturned, type Invocation, type PluginHandle } from './invocation.js';
+import type { KnownFailureEntry } from './known-failures.js';
 import { PluginLoadError, type PluginModule } from './plugin-module.js';
 import { callWorker, startWorker, stopWorker, tsxEsmApi, waitForWorker, type WorkerLink } from './worker-bridge.js';
 
@@ -66,7 +67,7 @@ export function isolatedPlugin(source: PluginModule, options: IsolationOptions):
   return {
     name: first.ready['name'] as string,
     declaration: first.ready['implements'] as PluginDeclaration,
-    knownFailures: first.ready['knownFailures'] as string[],
+    knownFailures: first.ready['knownFailures'] as KnownFailureEntry[],
     isolation: 'worker',
     invoke(c): Invocation {
       running ??= ready(href, boot(href, source.export), startupTimeoutMs).running;

@@ -28,7 +28,8 @@ export function pluginShapeProblems(value: unknown): string[] {
   }
   if (typeof p['check'] !== 'function') problems.push('check: must be a function (guest, device) => Outcome');
   const known = p['knownFailures'];
-  if (known !== undefined && (!Array.isArray(known) || known.some((k) => typeof k !== 'string'))) problems.push('knownFailures: must be an array of property IDs');
+  const entry = (k: unknown) => typeof k === 'string' || (typeof k === 'object' && k !== null && typeof (k as { property?: unknown }).property === 'string');
+  if (known !== undefined && (!Array.isArray(known) || !known.every(entry))) problems.push('knownFailures: must be an array of property IDs or { property, seed, path } / { property, case } objects');
   return problems;
 }
 

@@ -2,6 +2,7 @@
 // the plugin's lines. Pure functions: process-plugin.ts and process-worker.ts share them.
 import type { Outcome, PluginDeclaration } from '@hiodkit/core';
 import { schemaProblems } from '../schemas.js';
+import type { KnownFailureEntry } from './known-failures.js';
 import type { CaseJson } from './wire.js';
 
 export const PROTOCOL_VERSION = 1;
@@ -16,7 +17,7 @@ export interface PluginHello {
   readonly protocol: number;
   readonly name: string;
   readonly implements: PluginDeclaration;
-  readonly knownFailures?: readonly string[];
+  readonly knownFailures?: readonly KnownFailureEntry[];
 }
 
 /** How much of an offending line a message quotes. */

@@ -32,4 +32,5 @@ export const contract: PropertySpec<Case> = {
     }
   },
   cases: (c) => [{ label: 'case', case: c }],
+  fromCase: (c) => c,
 };

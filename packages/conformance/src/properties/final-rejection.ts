@@ -51,4 +51,5 @@ export const finalRejection: PropertySpec<Case> = {
     }
   },
   cases: (c) => [{ label: 'case', case: c }],
+  fromCase: (c) => c,
 };

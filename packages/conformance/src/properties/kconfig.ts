@@ -32,4 +32,5 @@ export const kconfig: PropertySpec<Case> = {
     }
   },
   cases: (c) => [{ label: 'case', case: c }],
+  fromCase: (c) => c,
 };

@@ -119,7 +119,7 @@ export const firstFailure: PropertySpec<Case> = {
   check(ctx, c) {
     expectAttributed(ctx, c, classifiedRow(ctx, c).row, 'on this case', [{ label: 'case', case: c }]);
   },
-  cases: (c) => [{ label: 'case', case: c }],
+  cases: (c) => [{ label: 'case', case: c }],  fromCase: (c) => c,
 };
 
 /** Repairing the first failure exposes the next one. */

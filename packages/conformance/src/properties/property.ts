@@ -72,6 +72,8 @@ export interface PropertySpec<T> {
   check(ctx: PropertyContext, value: T): void;
   /** The case(s) to show for a counterexample. */
   cases(value: T): LabelledCase[];
+  /** The property's input for one case, when its input is a case: a known failure may then be recorded as that case. */
+  fromCase?(c: Case): T;
 }
 
 /** Calls the plugin and insists on an Outcome (with any mutation noted); anything else is a violation of every property. */

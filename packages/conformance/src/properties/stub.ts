@@ -23,4 +23,5 @@ export const stub: PropertySpec<Case> = {
     }
   },
   cases: (c) => [{ label: 'case', case: c }],
+  fromCase: (c) => c,
 };

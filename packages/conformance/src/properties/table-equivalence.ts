@@ -38,4 +38,5 @@ export const tableEquivalence: PropertySpec<Case> = {
     }
   },
   cases: (c) => [{ label: 'case', case: c }],
+  fromCase: (c) => c,
 };

@@ -1,7 +1,8 @@
 import type { PropertySpec, PropertyContext } from '../properties/property.js';
 import { loadReferenceTable } from '../oracle/reference.js';
 import type { PropertyResult } from './report.js';
-import { openPlugin, resolveRun, runProperty, type ConformanceOptions, type PluginInput } from './runner.js';
+import { openPlugin, propertyRun, resolveRun, type ConformanceOptions, type PluginInput } from './runner.js';
+import { runProperty } from './run-property.js';
 
 /** Everything a property run needs, opened once: the plugin, its table and the resolved options. */
 export interface ConformanceSession {
@@ -31,7 +32,7 @@ export function openSession(input: PluginInput, options: ConformanceOptions = {}
       context,
       run,
       check: (spec) =>
-        runProperty(spec, context, { seed: run.seed, numRuns: run.numRuns, known: run.known.has(spec.id), ...(options.path !== undefined ? { path: options.path } : {}) }),
+        runProperty(spec, context, propertyRun(run, spec.id, options.path)),
       close: () => {
         if (owned) handle.close();
       },

@@ -1,11 +1,12 @@
 import type { ConformanceReport, PropertyResult } from './report.js';
 
 const STATUS_MARK: Record<PropertyResult['status'], string> = {
-  passed: 'PASS ',
-  failed: 'FAIL ',
-  'known-failure': 'XFAIL',
-  'unexpected-pass': 'XPASS',
-  'not-applicable': 'n/a  ',
+  passed: 'PASS  ',
+  failed: 'FAIL  ',
+  'known-failure': 'XFAIL ',
+  'unexpected-pass': 'XPASS ',
+  'known-failure-not-found': 'XFAIL?',
+  'not-applicable': 'n/a   ',
 };
 
 function ms(n: number): string {
@@ -42,7 +43,7 @@ export function formatReport(report: ConformanceReport): string {
           : `${p.runs} runs`;
     out.push(`  ${STATUS_MARK[p.status]} ${p.id.padEnd(width)}  ${detail.padEnd(24)} ${p.status === 'not-applicable' ? '' : ms(p.durationMs)}`.trimEnd());
     if (p.failure && (p.status === 'failed' || p.status === 'known-failure')) out.push(formatFailure(p, options.seed));
-    if (p.status === 'unexpected-pass') out.push('      listed in knownFailures but passed: remove it from the list');
+    if (p.status === 'unexpected-pass' || p.status === 'known-failure-not-found') out.push(`       ${p.reason ?? ''}`);
   }
   if (report.coverage) {
     out.push(`  row coverage (${report.coverage.cases} generated cases in table-equivalence):`);

@@ -1,7 +1,12 @@
 import type { PluginDeclaration, ProfileId } from '@hiodkit/core';
 import type { CaseJson } from '../plugins/wire.js';
 
-export type PropertyStatus = 'passed' | 'failed' | 'known-failure' | 'unexpected-pass' | 'not-applicable';
+/**
+ * `known-failure`: failed as the plugin declares; `unexpected-pass`: the counterexample recorded with
+ * a known failure conforms now; `known-failure-not-found`: declared without a counterexample, and
+ * this run found none (which proves nothing).
+ */
+export type PropertyStatus = 'passed' | 'failed' | 'known-failure' | 'unexpected-pass' | 'known-failure-not-found' | 'not-applicable';
 
 export interface PropertyFailure {
   readonly summary: string;
@@ -21,7 +26,7 @@ export interface PropertyResult {
   readonly id: string;
   readonly title: string;
   readonly status: PropertyStatus;
-  /** Why the property does not apply (status not-applicable). */
+  /** Why the property does not apply (not-applicable), or what became of a known failure (unexpected-pass, known-failure-not-found). */
   readonly reason?: string;
   readonly runs: number;
   /** How many times the kit called the plugin, shrinking included. */

@@ -1,4 +1,3 @@
-import fc from 'fast-check';
 import { isProfileId, PROFILES, type ProfileId } from '@hiodkit/core';
 import { reachableRows } from '../arbitraries/cases.js';
 import { inProcessPlugin, type PluginHandle, type PluginWithKnownFailures } from '../plugins/invocation.js';
@@ -6,10 +5,13 @@ import { isolatedPlugin } from '../plugins/isolate.js';
 import { buildsLinking } from '../oracle/kconfig-builds.js';
 import type { PluginModule } from '../plugins/plugin-module.js';
 import { PROPERTY_SPECS } from '../properties/catalog.js';
-import { PROPERTY_IDS, Violation, isPropertyId, type LabelledCase, type PropertyContext, type PropertyId, type PropertySpec } from '../properties/property.js';
+import { PROPERTY_IDS, isPropertyId, type PropertyContext, type PropertyId } from '../properties/property.js';
 import { loadReferenceTable } from '../oracle/reference.js';
-import type { ConformanceReport, PropertyFailure, PropertyResult } from './report.js';
-import { caseToJson } from '../plugins/wire.js';
+import type { ConformanceReport, PropertyResult } from './report.js';
+import type { KnownFailureEntry } from '../plugins/known-failures.js';
+import { ConformanceConfigError } from './config-error.js';
+import { resolveKnownFailures } from './known-failure.js';
+import { runProperty, type PropertyRun } from './run-property.js';
 import { KIT_NAME, KIT_VERSION } from '../version.js';
 
 export interface ConformanceOptions {
@@ -25,8 +27,8 @@ export interface ConformanceOptions {
   readonly properties?: readonly string[];
   /** Replay one counterexample: fast-check's path, with the seed and a single property. */
   readonly path?: string;
-  /** Property IDs the plugin is known to fail, added to its own `knownFailures`. */
-  readonly knownFailures?: readonly string[];
+  /** Properties the plugin is known to fail, added to its own `knownFailures`. */
+  readonly knownFailures?: readonly KnownFailureEntry[];
   /** Timeouts tolerated while shrinking a property's counterexample before it stops calling the plugin (default 2). */
   readonly timeoutBudget?: number;
   readonly onProgress?: (event: ProgressEvent) => void;
@@ -39,10 +41,6 @@ export type ProgressEvent =
 /** A plugin object (runs in this thread), a module to load in a worker, or an already open handle. */
 export type PluginInput = PluginWithKnownFailures | PluginModule | PluginHandle;
 
-/** A mistake in how the kit was asked to run: unknown property or profile, replay without a seed. */
-export class ConformanceConfigError extends Error {
-  override readonly name = 'ConformanceConfigError';
-}
 
 export const DEFAULT_CI_SEED = 0x5eed;
 
@@ -89,7 +87,10 @@ export function resolveRun(handle: PluginHandle, options: ConformanceOptions) {
   if (options.profile !== undefined && options.profile !== declared) {
     throw new ConformanceConfigError(`the plugin declares profile ${declared}, but the run asks for ${options.profile}`);
   }
-  const known = new Set([...checkIds(handle.knownFailures, `plugin ${handle.name}: knownFailures`), ...checkIds(options.knownFailures ?? [], 'knownFailures')]);
+  const known = resolveKnownFailures([
+    { entries: handle.knownFailures, where: `plugin ${handle.name}: knownFailures` },
+    { entries: options.knownFailures ?? [], where: 'knownFailures' },
+  ]);
   const only = options.properties === undefined ? undefined : new Set(checkIds(options.properties, 'properties'));
   if (options.path !== undefined && (only === undefined || only.size !== 1)) throw new ConformanceConfigError('a replay path needs exactly one property');
   if (options.path !== undefined && options.seed === undefined) throw new ConformanceConfigError('a replay path needs the seed it was found with');
@@ -101,42 +102,10 @@ export function resolveRun(handle: PluginHandle, options: ConformanceOptions) {
   return { profile: declared, known, only, numRuns, timeLimitMs, seed: options.seed ?? defaultSeed() };
 }
 
-function failureOf(spec: PropertySpec<never>, details: fc.RunDetails<[never]>): PropertyFailure {
-  const error = details.errorInstance;
-  if (!(error instanceof Violation)) throw error instanceof Error ? error : new Error(String(error));
-  const value = (details.counterexample as [never])[0];
-  const cases: LabelledCase[] = error.detail.cases ? [...error.detail.cases] : spec.cases(value);
-  return {
-    summary: error.summary,
-    ...(error.detail.expected !== undefined ? { expected: error.detail.expected } : {}),
-    ...(error.detail.actual !== undefined ? { actual: error.detail.actual } : {}),
-    ...(error.detail.row ? { row: { id: error.detail.row.id, spec: error.detail.row.spec } } : {}),
-    ...(error.detail.predicates ? { predicates: { ...error.detail.predicates } } : {}),
-    cases: cases.map((c) => ({ label: c.label, case: caseToJson(c.case) })),
-    path: details.counterexamplePath ?? '',
-    shrinks: details.numShrinks,
-  };
-}
-
-/** Runs one property against an open plugin. */
-export function runProperty(spec: PropertySpec<never>, ctx: PropertyContext, run: { seed: number; numRuns: number; path?: string; known: boolean }): PropertyResult {
-  const base = { id: spec.id, title: spec.title, seed: run.seed };
-  const reason = spec.notApplicable(ctx);
-  if (reason !== undefined) return { ...base, status: 'not-applicable', reason, runs: 0, calls: 0, durationMs: 0 };
-  ctx.timeouts = 0;
-  ctx.calls = 0;
-  const start = performance.now();
-  // a replay path counts the fixed examples too, so they are passed in replays as well
-  const examples = (spec.examples?.(ctx) ?? []).map((e) => [e] as [never]);
-  const property = fc.property(spec.arbitrary(ctx), (value) => spec.check(ctx, value));
-  const details = fc.check(property, { seed: run.seed, numRuns: run.numRuns, examples, ...(run.path !== undefined ? { path: run.path } : {}) });
-  const durationMs = performance.now() - start;
-  const runs = details.numRuns;
-  if (details.failed) {
-    const failure = failureOf(spec, details);
-    return { ...base, status: run.known ? 'known-failure' : 'failed', runs, calls: ctx.calls, durationMs, failure };
-  }
-  return { ...base, status: run.known ? 'unexpected-pass' : 'passed', runs, calls: ctx.calls, durationMs };
+/** What runProperty needs from a resolved run for one property. */
+export function propertyRun(run: ReturnType<typeof resolveRun>, id: PropertyId, path: string | undefined): PropertyRun {
+  const known = run.known.get(id);
+  return { seed: run.seed, numRuns: run.numRuns, ...(path !== undefined ? { path } : {}), ...(known ? { known } : {}) };
 }
 
 /**
@@ -164,7 +133,7 @@ export function runConformance(input: PluginInput, options: ConformanceOptions =
     const results: PropertyResult[] = [];
     specs.forEach((spec, index) => {
       options.onProgress?.({ kind: 'start', property: spec.id, index, total: specs.length });
-      const result = runProperty(spec, ctx, { seed: run.seed, numRuns: run.numRuns, known: run.known.has(spec.id), ...(options.path !== undefined ? { path: options.path } : {}) });
+      const result = runProperty(spec, ctx, propertyRun(run, spec.id, options.path));
       results.push(result);
       options.onProgress?.({ kind: 'done', result, index, total: specs.length });
     });
@@ -175,7 +144,7 @@ export function runConformance(input: PluginInput, options: ConformanceOptions =
       : null;
     return {
       kit: { name: KIT_NAME, version: KIT_VERSION },
-      plugin: { name: handle.name, isolation: handle.isolation, implements: handle.declaration, knownFailures: [...run.known] },
+      plugin: { name: handle.name, isolation: handle.isolation, implements: handle.declaration, knownFailures: [...run.known.keys()] },
       profile: run.profile,
       table: { file: `reference/${run.profile}.json`, qemuCommit: table.qemuCommit, rows: table.rows.length },
       options: { seed: run.seed, numRuns: run.numRuns, timeLimitMs: run.timeLimitMs },

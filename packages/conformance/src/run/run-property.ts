@@ -1,0 +1,115 @@
+import fc from 'fast-check';
+import { caseToJson } from '../plugins/wire.js';
+import { Violation, type LabelledCase, type PropertyContext, type PropertySpec } from '../properties/property.js';
+import { ConformanceConfigError } from './config-error.js';
+import { withDefaultFastCheckSettings } from './fast-check-settings.js';
+import { KitError } from '../oracle/realize.js';
+import type { Counterexample, KnownFailure } from './known-failure.js';
+import { checkReplayPath } from './replay-path.js';
+import type { PropertyFailure, PropertyResult } from './report.js';
+
+export interface PropertyRun {
+  readonly seed: number;
+  readonly numRuns: number;
+  /** Replay this fast-check path instead of generating. */
+  readonly path?: string;
+  /** Set when the plugin declares it fails this property. */
+  readonly known?: KnownFailure;
+}
+
+/** Why fast-check said a property failed, when that is not a Violation: a bug of the kit's, with its cause attached. */
+function notAViolation(spec: PropertySpec<never>, seed: number, error: unknown, path: string | undefined): KitError {
+  const what = error instanceof Error ? `${error.name}: ${error.message}` : `a thrown ${error === null ? 'null' : typeof error}`;
+  return new KitError(`property ${spec.id} (seed ${seed}${path ? `, path ${path}` : ''}) failed with ${what}, which is not a property violation: a bug in the kit`, { cause: error });
+}
+
+function failureFrom(spec: PropertySpec<never>, value: never, violation: Violation, path: string, shrinks: number): PropertyFailure {
+  const cases: LabelledCase[] = violation.detail.cases ? [...violation.detail.cases] : spec.cases(value);
+  return {
+    summary: violation.summary,
+    ...(violation.detail.expected !== undefined ? { expected: violation.detail.expected } : {}),
+    ...(violation.detail.actual !== undefined ? { actual: violation.detail.actual } : {}),
+    ...(violation.detail.row ? { row: { id: violation.detail.row.id, spec: violation.detail.row.spec } } : {}),
+    ...(violation.detail.predicates ? { predicates: { ...violation.detail.predicates } } : {}),
+    cases: cases.map((c) => ({ label: c.label, case: caseToJson(c.case) })),
+    path,
+    shrinks,
+  };
+}
+
+function failureOf(spec: PropertySpec<never>, seed: number, details: fc.RunDetails<[never]>): PropertyFailure {
+  const error = details.errorInstance;
+  if (!(error instanceof Violation)) throw notAViolation(spec, seed, error, details.counterexamplePath ?? undefined);
+  return failureFrom(spec, (details.counterexample as [never])[0], error, details.counterexamplePath ?? '', details.numShrinks);
+}
+
+/** The recorded counterexample of a known failure, run once: its failure, or undefined when it conforms now. */
+function replayCounterexample(spec: PropertySpec<never>, ctx: PropertyContext, arbitrary: fc.Arbitrary<never>, examples: [never][], cx: Counterexample): PropertyFailure | undefined {
+  if (cx.kind === 'case') {
+    if (spec.fromCase === undefined) throw new ConformanceConfigError(`known failure ${spec.id}: this property's input is not one case; record its counterexample as seed and path`);
+    const value = spec.fromCase(cx.case) as never;
+    try {
+      spec.check(ctx, value);
+      return undefined;
+    } catch (e) {
+      if (e instanceof Violation) return failureFrom(spec, value, e, '', 0);
+      throw notAViolation(spec, 0, e, undefined);
+    }
+  }
+  checkReplayPath(cx.path, { examples: examples.length, numRuns: Number.MAX_SAFE_INTEGER }, `known failure ${spec.id}: path`);
+  // only the case at the path is judged: fast-check would otherwise shrink on from it and judge others
+  let judged = false;
+  const once = fc.property(arbitrary, (value) => {
+    if (judged) return true;
+    judged = true;
+    spec.check(ctx, value);
+    return true;
+  });
+  const details = replay(spec, once, { seed: cx.seed, path: cx.path, examples, numRuns: 1 }, `known failure ${spec.id}: path ${cx.path}`);
+  return details.failed ? failureOf(spec, cx.seed, details) : undefined;
+}
+
+/** fc.check for a replay path: a path this run cannot walk is a mistake in the input, not a kit bug. */
+function replay(spec: PropertySpec<never>, property: fc.IProperty<[never]>, params: fc.Parameters<[never]> & { path: string }, where: string): fc.RunDetails<[never]> {
+  let details: fc.RunDetails<[never]>;
+  try {
+    details = fc.check(property, params) as fc.RunDetails<[never]>;
+  } catch (e) {
+    if (e instanceof Error && /Unable to replay/.test(e.message)) throw new ConformanceConfigError(`${where} does not name a case of ${spec.id} with seed ${String(params.seed)}: a step goes past the last shrink of its case`);
+    throw e;
+  }
+  if (details.numRuns === 0 && !details.failed) throw new ConformanceConfigError(`${where} does not name a case of ${spec.id} with seed ${String(params.seed)}: a step goes past the last shrink of its case`);
+  return details;
+}
+
+/** Runs one property against an open plugin. */
+export function runProperty(spec: PropertySpec<never>, ctx: PropertyContext, run: PropertyRun): PropertyResult {
+  const base = { id: spec.id, title: spec.title, seed: run.seed };
+  const reason = spec.notApplicable(ctx);
+  if (reason !== undefined) return { ...base, status: 'not-applicable', reason, runs: 0, calls: 0, durationMs: 0 };
+  return withDefaultFastCheckSettings(() => {
+    ctx.timeouts = 0;
+    ctx.calls = 0;
+    const start = performance.now();
+    // a replay path counts the fixed examples too, so they are passed in replays as well
+    const examples = (spec.examples?.(ctx) ?? []).map((e) => [e] as [never]);
+    const arbitrary = spec.arbitrary(ctx);
+    const done = (rest: Pick<PropertyResult, 'status' | 'runs'> & Partial<PropertyResult>): PropertyResult => ({ ...base, calls: ctx.calls, durationMs: performance.now() - start, ...rest });
+
+    const recorded = run.known?.counterexample;
+    if (recorded !== undefined) {
+      const failure = replayCounterexample(spec, ctx, arbitrary, examples, recorded);
+      const seed = recorded.kind === 'path' ? { seed: recorded.seed } : {};
+      if (failure) return done({ status: 'known-failure', runs: 1, failure, ...seed });
+      return done({ status: 'unexpected-pass', runs: 1, reason: 'the counterexample recorded with it conforms now: remove it from knownFailures', ...seed });
+    }
+
+    if (run.path !== undefined) checkReplayPath(run.path, { examples: examples.length, numRuns: run.numRuns });
+    const property = fc.property(arbitrary, (value) => spec.check(ctx, value));
+    const params = { seed: run.seed, numRuns: run.numRuns, examples };
+    const details = run.path !== undefined ? replay(spec, property, { ...params, path: run.path }, `path ${run.path}`) : (fc.check(property, params) as fc.RunDetails<[never]>);
+    if (details.failed) return done({ status: run.known ? 'known-failure' : 'failed', runs: details.numRuns, failure: failureOf(spec, run.seed, details) });
+    if (run.known) return done({ status: 'known-failure-not-found', runs: details.numRuns, reason: `not found this run (seed ${run.seed}); record its counterexample in knownFailures to replay it every run` });
+    return done({ status: 'passed', runs: details.numRuns });
+  });
+}
