@@ -8,6 +8,7 @@ export { TYPE_KIT_IOMMUFD_SUBTYPE, TYPE_KIT_UNKNOWN, kitTypeRegistry, qomObjectA
 export { SPECIAL_U64, capRegArb, ecapRegArb, fs1gpRoundingArb, onesRunArb, u64Arb } from './arbitraries/registers.js';
 export { checkProperty, openSession, type ConformanceSession } from './run/check-property.js';
 export { formatFailure, formatReport } from './run/format-report.js';
+export { TERMINAL_TEXT_MAX, terminalText } from './run/terminal-text.js';
 export {
   describeFailedInvocation,
   inProcessPlugin,
