@@ -17,6 +17,7 @@ export {
   type PluginHandle,
   type PluginWithKnownFailures,
 } from './plugins/invocation.js';
+export { duplicateKey, numberLiteral, type JsonPathSegment } from './plugins/json-text.js';
 export { isolatedPlugin, moduleHref, type IsolationOptions } from './plugins/isolate.js';
 export { buildCombinations, buildsLinking, type BuildCombination } from './oracle/kconfig-builds.js';
 export { cloneCase, clonePlainData, firstDifference, renderValue, sameCase } from './plugins/plain-data.js';
