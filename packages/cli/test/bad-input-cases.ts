@@ -28,6 +28,8 @@ export interface BadInputCase {
   /** what is wrong with the input, for people */
   readonly input: string;
   readonly argv: readonly string[];
+  /** environment variables set for the run (and nothing else of the test's environment) */
+  readonly env?: Readonly<Record<string, string>>;
   readonly files?: Readonly<Record<string, TreeEntry>>;
   /** 2: bad usage or bad input; 1: the plugin is nonconformant */
   readonly expectedCode: 1 | 2;
@@ -136,6 +138,8 @@ export const BAD_INPUT_CASES: readonly BadInputCase[] = [
   { id: 'args-runs-huge', area: 'arguments', input: '--runs 2000000000', argv: ['conform', '--runs', '2000000000'], expectedCode: 2, messageMustContain: ['--runs', 'outside 1..1000000'] },
   { id: 'args-seed-not-integer', area: 'arguments', input: '--seed 0x10', argv: ['conform', '--seed', '0x10'], expectedCode: 2, messageMustContain: ['--seed', 'expected an integer, got "0x10"'] },
   { id: 'args-seed-out-of-range', area: 'arguments', input: '--seed 2^31', argv: ['conform', '--seed', '2147483648'], expectedCode: 2, messageMustContain: ['--seed', 'outside -2147483648..2147483647'] },
+  { id: 'args-seed-env-out-of-range', area: 'arguments', input: 'HIODKIT_SEED past the range --seed takes', argv: [...CONFORM_VTD], env: { HIODKIT_SEED: '99999999999' }, expectedCode: 2, messageMustContain: ['HIODKIT_SEED', '99999999999 is outside -2147483648..2147483647'] },
+  { id: 'args-seed-env-hex', area: 'arguments', input: 'HIODKIT_SEED in hex', argv: [...CONFORM_VTD], env: { HIODKIT_SEED: '0x10' }, expectedCode: 2, messageMustContain: ['HIODKIT_SEED', 'expected an integer, got "0x10"'] },
   { id: 'args-time-limit-zero', area: 'arguments', input: '--time-limit 0', argv: ['conform', '--time-limit', '0'], expectedCode: 2, messageMustContain: ['--time-limit', 'outside 1..3600000'] },
   { id: 'args-profile-unknown', area: 'arguments', input: 'an unknown --profile', argv: ['check', '--profile', 'latest'], expectedCode: 2, messageMustContain: ['--profile', '"latest" is not one of seed, bridge, relaxed, fsts, pasid'] },
   { id: 'args-conform-profile-unknown', area: 'arguments', input: 'an unknown conform --profile', argv: ['conform', '--profile', 'v10'], expectedCode: 2, messageMustContain: ['--profile', '"v10" is not one of'] },

@@ -72,7 +72,7 @@ describe.each(BAD_INPUT_AREAS)('bad input: %s', (area) => {
   it.each(cases.map((c) => [c.id, c] as const))('%s', (_id, c) => {
     const dir = prepare(c);
     const started = performance.now();
-    const r = run(c.argv.map((a) => substitute(a, dir)), { cwd: dir });
+    const r = run(c.argv.map((a) => substitute(a, dir)), { cwd: dir, ...(c.env ? { env: c.env } : {}) });
     const elapsed = performance.now() - started;
     check(c, r, dir);
     // refused by size or depth before anything is parsed
@@ -90,7 +90,7 @@ describe('bad input through the real binary', () => {
 
   it.each(spawned.map((c) => [c.id, c] as const))('%s: the same exit code and message from the process', (_id, c) => {
     const dir = prepare(c);
-    const r = runBin(c.argv.map((a) => substitute(a, dir)));
+    const r = runBin(c.argv.map((a) => substitute(a, dir)), { env: { ...process.env, ...c.env } });
     expect(r.signal).toBeNull();
     check(c, r, dir);
   }, 60_000);

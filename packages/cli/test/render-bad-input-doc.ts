@@ -20,10 +20,15 @@ function cell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 }
 
-/** argv as a person would type it. */
+/** A word as a POSIX shell takes it. */
+function shellWord(a: string): string {
+  return a === '' || /[\s"'$`\\|<>&;()*?]/.test(a) ? `'${a.replace(/'/g, `'\\''`)}'` : a;
+}
+
+/** argv as a person would type it, after the environment it sets. */
 function commandLine(c: BadInputCase): string {
-  const quoted = c.argv.map((a) => (a === '' || /[\s"'$`\\|<>&;()*?]/.test(a) ? `'${a.replace(/'/g, `'\\''`)}'` : a));
-  return ['hiodkit', ...quoted].join(' ');
+  const env = Object.entries(c.env ?? {}).map(([name, value]) => `${name}=${shellWord(value)}`);
+  return [...env, 'hiodkit', ...c.argv.map(shellWord)].join(' ');
 }
 
 function row(c: BadInputCase): string {

@@ -48,7 +48,7 @@ export {
   type ReferenceTable,
 } from './oracle/reference.js';
 export type { ConformanceReport, PropertyFailure, PropertyResult, PropertyStatus, RowCoverage } from './run/report.js';
-export { ConformanceConfigError, DEFAULT_CI_SEED, defaultSeed, openPlugin, runConformance, runProperty, type ConformanceOptions, type PluginInput, type ProgressEvent } from './run/runner.js';
+export { ConformanceConfigError, DEFAULT_CI_SEED, SEED_MAX, SEED_MIN, defaultSeed, openPlugin, runConformance, runProperty, type ConformanceOptions, type PluginInput, type ProgressEvent } from './run/runner.js';
 export { SCHEMA_FILES, formatSchemaErrors, schemaProblems, schemaUrl, validatorFor, type SchemaFile } from './schemas.js';
 export { KIT_NAME, KIT_VERSION } from './version.js';
 export { caseFromJson, caseToJson, describeOutcome, outcomeProblems, sameOutcome, type CaseJson } from './plugins/wire.js';
