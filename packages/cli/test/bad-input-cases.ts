@@ -9,9 +9,9 @@
  *   {hosts}     packages/cli/hosts (the sample hosts)
  */
 
-export type BadInputArea = 'arguments' | 'host JSON' | 'sysfs' | 'guest properties' | 'protocol';
+export type BadInputArea = 'arguments' | 'host JSON' | 'sysfs' | 'guest properties' | 'protocol' | 'output';
 
-export const BAD_INPUT_AREAS: readonly BadInputArea[] = ['arguments', 'host JSON', 'sysfs', 'guest properties', 'protocol'];
+export const BAD_INPUT_AREAS: readonly BadInputArea[] = ['arguments', 'host JSON', 'sysfs', 'guest properties', 'protocol', 'output'];
 
 /** Something to create under {tmp} before the case runs, keyed by its relative path. */
 export type TreeEntry =
@@ -31,14 +31,20 @@ export interface BadInputCase {
   /** environment variables set for the run (and nothing else of the test's environment) */
   readonly env?: Readonly<Record<string, string>>;
   readonly files?: Readonly<Record<string, TreeEntry>>;
-  /** 2: bad usage or bad input; 1: the plugin is nonconformant */
-  readonly expectedCode: 1 | 2;
-  /** [the field, file or option the message names, a fragment of the reason, any further fragments] */
-  readonly messageMustContain: readonly [string, string, ...string[]];
+  /** 2: bad usage or bad input; 1: the plugin is nonconformant; 0: a closed pipe, which ends hiodkit quietly */
+  readonly expectedCode: 0 | 1 | 2;
+  /** [the field, file or option the message names, a fragment of the reason, any further fragments]; [] for nothing on stderr */
+  readonly messageMustContain: readonly [string, string, ...string[]] | readonly [];
   /** where that message is printed: stderr (default) or, for a nonconformance report, stdout */
   readonly stream?: 'stderr' | 'stdout';
   /** the case also runs the real binary in a child process (kept to a handful: it is slow) */
   readonly spawn?: boolean;
+  /**
+   * The case runs only as the real binary, in a child process set up so: its stdout a pipe whose
+   * reader has gone ('stdout-closed') or /dev/full ('stdout-full'); without root's power to read
+   * any file ('unprivileged'); or alone, where a regression would block ('may-block').
+   */
+  readonly child?: 'stdout-closed' | 'stdout-full' | 'unprivileged' | 'may-block';
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -291,4 +297,11 @@ export const BAD_INPUT_CASES: readonly BadInputCase[] = [
   execCase('protocol-hello-invalid', 'the hello lacks implements', 'hello-no-implements.mjs', 2, ['hello', "must have required property 'implements'"]),
   { id: 'protocol-command-not-found', area: 'protocol', input: 'the command does not exist', argv: ['conform', '--exec', '{tmp}/no-such-plugin'], expectedCode: 2, messageMustContain: ['{tmp}/no-such-plugin', 'ENOENT'] },
   execCase('protocol-invalid-answer', 'an answer line that breaks the schema', 'invalid-answer.mjs', 1, ['answer.outcome.ok', 'which is not an Outcome', '\\"outcome\\":{\\"ok\\":\\"yes\\"}}"'], ['--property', 'contract', '--runs', '3', '--seed', '1'], { stream: 'stdout' }),
+
+  // ----- output -----
+  { id: 'output-closed-pipe-decode', area: 'output', input: 'decode into a pipe its reader closed (| head -1)', argv: ['decode', '--cap', '0xd2008c40660462', '--ecap', '0xf050da'], child: 'stdout-closed', expectedCode: 0, messageMustContain: [] },
+  { id: 'output-closed-pipe-check', area: 'output', input: 'check of the sample hosts into a closed pipe', argv: ['check'], child: 'stdout-closed', expectedCode: 0, messageMustContain: [] },
+  { id: 'output-closed-pipe-help', area: 'output', input: '--help into a closed pipe', argv: ['--help'], child: 'stdout-closed', expectedCode: 0, messageMustContain: [] },
+  { id: 'output-full-disk-decode', area: 'output', input: 'decode into a full disk (>/dev/full)', argv: ['decode', '--cap', '0xd2008c40660462'], child: 'stdout-full', expectedCode: 2, messageMustContain: ['cannot write to stdout', 'no space left on device (ENOSPC)'] },
+  { id: 'output-full-disk-check-json', area: 'output', input: 'check --json into a full disk', argv: ['check', '--host', '{hosts}/server.json', '--json'], child: 'stdout-full', expectedCode: 2, messageMustContain: ['cannot write to stdout', 'ENOSPC'] },
 ];

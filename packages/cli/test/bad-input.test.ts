@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BAD_INPUT_AREAS, BAD_INPUT_CASES, type BadInputCase } from './bad-input-cases.js';
-import { CLI_DIR, FIXTURES, hasStackTrace, makeTempDir, removeTempDir, run, runBin, type RunResult } from './helpers.js';
+import { CLI_DIR, FIXTURES, hasStackTrace, makeTempDir, removeTempDir, run, runBin, runChild, type RunResult } from './helpers.js';
 import { BAD_INPUT_DOC, renderBadInputDoc } from './render-bad-input-doc.js';
 
 let tmp: string | undefined;
@@ -44,6 +44,7 @@ function check(c: BadInputCase, r: RunResult, dir: string): void {
   const where = c.stream === 'stdout' ? r.stdout : r.stderr;
   const shown = `exit ${r.code}\n--- stdout\n${r.stdout.slice(0, 2000)}\n--- stderr\n${r.stderr.slice(0, 2000)}`;
   expect(r.code, shown).toBe(c.expectedCode);
+  if (c.messageMustContain.length === 0) expect(r.stderr, shown).toBe('');
   for (const fragment of c.messageMustContain) expect(where, shown).toContain(substitute(fragment, dir));
   expect(hasStackTrace(r.stdout), shown).toBe(false);
   expect(hasStackTrace(r.stderr), shown).toBe(false);
@@ -65,8 +66,8 @@ describe('the bad-input table', () => {
   });
 });
 
-describe.each(BAD_INPUT_AREAS)('bad input: %s', (area) => {
-  const cases = BAD_INPUT_CASES.filter((c) => c.area === area);
+describe.each(BAD_INPUT_AREAS.filter((area) => BAD_INPUT_CASES.some((c) => c.area === area && c.child === undefined)))('bad input: %s', (area) => {
+  const cases = BAD_INPUT_CASES.filter((c) => c.area === area && c.child === undefined);
   const timeout = area === 'protocol' ? 30_000 : 10_000;
 
   it.each(cases.map((c) => [c.id, c] as const))('%s', (_id, c) => {
@@ -94,4 +95,20 @@ describe('bad input through the real binary', () => {
     expect(r.signal).toBeNull();
     check(c, r, dir);
   }, 60_000);
+});
+
+describe('bad input only a child process can have', () => {
+  const children = BAD_INPUT_CASES.filter((c) => c.child !== undefined);
+
+  it.each(children.map((c) => [c.id, c] as const))('%s', async (_id, c) => {
+    const dir = prepare(c);
+    const r = await runChild(c.argv.map((a) => substitute(a, dir)), {
+      env: { ...process.env, ...c.env },
+      ...(c.child === 'stdout-closed' ? { stdout: 'closed' as const } : c.child === 'stdout-full' ? { stdout: 'full' as const } : {}),
+      unprivileged: c.child === 'unprivileged',
+      timeoutMs: 20_000,
+    });
+    expect(r.signal, 'killed: it did not end in time').toBeNull();
+    check(c, r, dir);
+  }, 30_000);
 });

@@ -439,6 +439,7 @@ describe('check help', () => {
   it('hiodkit --help lists the exit codes', () => {
     const r = run(['--help']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/0 {2}conformant \/ compatible \/ done\n {2}1 {2}nonconformant \/ incompatible\n {2}2 {2}bad usage or bad input\n {2}3 /);
+    expect(r.stdout).toMatch(/0 {2}conformant \/ compatible \/ done\n {2}1 {2}nonconformant \/ incompatible\n {2}2 {2}bad usage or bad input, or output that cannot be written \(a full disk\)\n {2}3 /);
+    expect(r.stdout).toContain('A reader that closes the output pipe early (hiodkit … | head -1) ends hiodkit\nat once, quietly, with 0.');
   });
 });

@@ -35,7 +35,8 @@ function row(c: BadInputCase): string {
   const [names, reason, ...more] = c.messageMustContain;
   const where = c.stream === 'stdout' ? 'stdout' : 'stderr';
   const also = more.map((m) => `, and ${code(m)}`).join('');
-  return `| ${c.id} | ${cell(c.input)} | ${code(commandLine(c))} | ${c.expectedCode} | ${where}: names ${code(names)}, says ${code(reason)}${also} |`;
+  const message = names === undefined || reason === undefined ? 'nothing on stderr' : `${where}: names ${code(names)}, says ${code(reason)}${also}`;
+  return `| ${c.id} | ${cell(c.input)} | ${code(commandLine(c))} | ${c.expectedCode} | ${message} |`;
 }
 
 export function renderBadInputDoc(): string {
@@ -48,8 +49,9 @@ export function renderBadInputDoc(): string {
     '',
     'Every malformed input below is a case of `packages/cli/test/bad-input.test.ts`: the test runs it and checks the',
     'exit code, that the message names the field, file or option and gives the reason, and that no stack trace is',
-    'printed. Exit codes: 0 compatible/conformant, 1 incompatible/nonconformant, 2 bad usage or bad input,',
-    '3 internal error (never expected here).',
+    'printed. Exit codes: 0 compatible/conformant, 1 incompatible/nonconformant, 2 bad usage or bad input',
+    '(or output that cannot be written), 3 internal error (never expected here). A reader that closes the output',
+    'pipe early ends hiodkit at once, quietly, with 0: it has what it wanted, and 1 would say "incompatible".',
     '',
     '`{tmp}` is a temporary directory the test fills with the files the case needs, `{node}` the node binary,',
     '`{fixtures}` `packages/cli/test/fixtures` and `{hosts}` `packages/cli/hosts`.',
