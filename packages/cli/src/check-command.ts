@@ -30,9 +30,8 @@ import { stubPlugin } from '@hiodkit/stub';
 import { vtdPlugin } from '@hiodkit/vtd';
 import { choiceOption, integerOption, withUsageErrors } from './args.js';
 import { EXIT, UsageError } from './cli-error.js';
-import { parseHostDescription, type Backend, type HostDescription } from './host-file.js';
+import { readHostFile, type Backend, type HostDescription } from './host-file.js';
 import type { CliIo } from './io.js';
-import { readJsonFile } from './json-file.js';
 import { BEHIND_PCI_BRIDGE_AT, placeAt } from './placement.js';
 import { sampleHosts } from './sample-hosts.js';
 import { awBitsFromMgaw, readSysfs } from './sysfs.js';
@@ -43,7 +42,8 @@ Would QEMU attach this host device to an intel-iommu guest? Prints the verdict a
 QEMU prints it (the vfio "Failed to set vIOMMU" line), the check that decided it,
 and the register fields it read.
 
-  --host FILE            a host device description (schemas/host.schema.json)
+  --host FILE            a host device description (schemas/host.schema.json;
+                         JSON of at most 1 MiB)
   --sysfs DIR            a DMAR unit (/sys/class/iommu/dmarN) or a PCI device
                          (/sys/bus/pci/devices/BDF): the verdict comes from the
                          unit its iommu link names
@@ -213,7 +213,7 @@ export function checkCommand(argv: readonly string[], io: CliIo): number {
   if (values.host !== undefined) {
     const path = values.host;
     try {
-      hosts = [{ id: path, host: parseHostDescription(readJsonFile(resolve(io.cwd, path))) }];
+      hosts = [{ id: path, host: readHostFile(resolve(io.cwd, path)) }];
     } catch (e) {
       if (e instanceof InputError && e.path !== path) throw new InputError(`--host ${path}: ${e.path}`, e.reason);
       throw e;

@@ -11,6 +11,7 @@ import {
   type HostIommuDevice,
 } from '@hiodkit/core';
 import { formatSchemaErrors } from '@hiodkit/conformance';
+import { parseJsonText, readJsonText } from './json-file.js';
 import { DEFAULT_AT, placeAt, type GuestPlacement } from './placement.js';
 
 export type Backend = 'iommufd' | 'legacy';
@@ -126,4 +127,9 @@ export function parseHostDescription(json: unknown): HostDescription {
     awBitsFrom: 'description',
     guest,
   };
+}
+
+/** Reads a host description file (JSON of at most MAX_JSON_BYTES). */
+export function readHostFile(path: string): HostDescription {
+  return parseHostDescription(parseJsonText(readJsonText(path), path));
 }

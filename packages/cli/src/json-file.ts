@@ -1,5 +1,5 @@
-import { readFileSync, statSync } from 'node:fs';
 import { InputError } from '@hiodkit/core';
+import { readBounded } from './bounded-read.js';
 
 /** Inputs are small descriptions: anything bigger is a mistake, refused before it is read. */
 export const MAX_JSON_BYTES = 1024 * 1024;
@@ -26,24 +26,16 @@ export function jsonDepth(text: string): number {
 export function parseJsonText(text: string, source: string): unknown {
   const depth = jsonDepth(text);
   if (depth > MAX_JSON_DEPTH) throw new InputError(source, `nested ${depth} levels deep; at most ${MAX_JSON_DEPTH} are allowed`);
+  let json: unknown;
   try {
-    return JSON.parse(text) as unknown;
+    json = JSON.parse(text) as unknown;
   } catch (e) {
     throw new InputError(source, `not valid JSON: ${e instanceof Error ? e.message : String(e)}`);
   }
+  return json;
 }
 
-/** Reads a JSON file of at most MAX_JSON_BYTES. */
-export function readJsonFile(path: string): unknown {
-  let size: number;
-  try {
-    const stat = statSync(path);
-    if (!stat.isFile()) throw new InputError(path, 'is not a regular file');
-    size = stat.size;
-  } catch (e) {
-    if (e instanceof InputError) throw e;
-    throw new InputError(path, `cannot be read: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
-  }
-  if (size > MAX_JSON_BYTES) throw new InputError(path, `is ${size} bytes; a description may take at most ${MAX_JSON_BYTES}`);
-  return parseJsonText(readFileSync(path, 'utf8'), path);
+/** The text of a JSON file of at most MAX_JSON_BYTES. */
+export function readJsonText(path: string): string {
+  return readBounded(path, MAX_JSON_BYTES, 'a description').toString('utf8');
 }

@@ -13,13 +13,21 @@ export type BadInputArea = 'arguments' | 'host JSON' | 'sysfs' | 'guest properti
 
 export const BAD_INPUT_AREAS: readonly BadInputArea[] = ['arguments', 'host JSON', 'sysfs', 'guest properties', 'protocol', 'output'];
 
-/** Something to create under {tmp} before the case runs, keyed by its relative path. */
+/**
+ * Something to create under {tmp} before the case runs, keyed by its relative path. `mode` is set
+ * once the whole tree is made (what it refuses shows only to a case that runs 'unprivileged').
+ */
 export type TreeEntry =
-  | { readonly kind: 'file'; readonly text: string }
-  | { readonly kind: 'dir' }
+  /** text written as UTF-8, or in `encoding` */
+  | { readonly kind: 'file'; readonly text: string; readonly encoding?: 'utf16le' | 'utf16be' | 'latin1'; readonly mode?: number }
+  | { readonly kind: 'dir'; readonly mode?: number }
   | { readonly kind: 'symlink'; readonly target: string }
   /** `bytes` zero bytes, written with one Buffer.alloc */
-  | { readonly kind: 'zeros'; readonly bytes: number };
+  | { readonly kind: 'zeros'; readonly bytes: number }
+  /** a file of `bytes` bytes that takes no disk: a hole, made by truncate */
+  | { readonly kind: 'sparse'; readonly bytes: number }
+  /** a named pipe with no writer: reading it would wait forever */
+  | { readonly kind: 'fifo' };
 
 export interface BadInputCase {
   /** unique, kebab-case */
@@ -81,7 +89,12 @@ function hostTextReplacing(search: string, replacement: string): string {
 }
 
 function hostCase(id: string, input: string, text: string, messageMustContain: BadInputCase['messageMustContain'], extra: Partial<BadInputCase> = {}): BadInputCase {
-  return { id, area: 'host JSON', input, argv: ['check', '--host', '{tmp}/host.json'], files: { 'host.json': { kind: 'file', text } }, expectedCode: 2, messageMustContain, ...extra };
+  return hostFileCase(id, input, { kind: 'file', text }, messageMustContain, extra);
+}
+
+/** `check --host {tmp}/host.json` with host.json made as `entry` says. */
+function hostFileCase(id: string, input: string, entry: TreeEntry, messageMustContain: BadInputCase['messageMustContain'], extra: Partial<BadInputCase> = {}): BadInputCase {
+  return { id, area: 'host JSON', input, argv: ['check', '--host', '{tmp}/host.json'], files: { 'host.json': entry }, expectedCode: 2, messageMustContain, ...extra };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -102,6 +115,11 @@ function unitFiles(dir: string, overrides: Partial<Record<'cap' | 'ecap' | 'vers
 /** A DMAR unit under {tmp}/dmar1 with one attribute replaced, read by `decode --sysfs`. */
 function unitCase(id: string, input: string, overrides: Parameters<typeof unitFiles>[1], messageMustContain: BadInputCase['messageMustContain']): BadInputCase {
   return { id, area: 'sysfs', input, argv: ['decode', '--sysfs', '{tmp}/dmar1'], files: unitFiles('dmar1', overrides), expectedCode: 2, messageMustContain };
+}
+
+/** A DMAR unit under {tmp}/dmar1 whose cap is made as `cap` says, read by `decode --sysfs`. */
+function capCase(id: string, input: string, cap: TreeEntry, messageMustContain: BadInputCase['messageMustContain'], extra: Partial<BadInputCase> = {}): BadInputCase {
+  return { id, area: 'sysfs', input, argv: ['decode', '--sysfs', '{tmp}/dmar1'], files: { ...unitFiles('dmar1', { cap: null }), 'dmar1/intel-iommu/cap': cap }, expectedCode: 2, messageMustContain, ...extra };
 }
 
 /** A PCI device directory {tmp}/devices/0000:02:00.0 whose iommu link names ../../iommu/dmar1. */
@@ -161,6 +179,7 @@ export const BAD_INPUT_CASES: readonly BadInputCase[] = [
   { id: 'args-exec-unterminated-quote', area: 'arguments', input: '--exec with an unterminated quote', argv: ['conform', '--exec', 'node "my plugin.mjs'], expectedCode: 2, messageMustContain: ['--exec', 'unterminated " quote'] },
   { id: 'args-exec-empty', area: 'arguments', input: 'an empty --exec', argv: ['conform', '--exec', '   '], expectedCode: 2, messageMustContain: ['--exec', 'the command is empty'] },
   { id: 'args-host-aw-bits-zero', area: 'arguments', input: '--host-aw-bits 0', argv: ['check', '--host-aw-bits', '0'], expectedCode: 2, messageMustContain: ['--host-aw-bits', '0 is outside 1..64'] },
+  { id: 'args-host-aw-bits-huge', area: 'arguments', input: '--host-aw-bits 99999999999999999999, past 2^53', argv: ['check', '--host-aw-bits', '99999999999999999999'], expectedCode: 2, messageMustContain: ['--host-aw-bits', '99999999999999999999 is outside 1..64'] },
   { id: 'args-host-aw-bits-65', area: 'arguments', input: '--host-aw-bits 65', argv: ['check', '--host-aw-bits', '65'], expectedCode: 2, messageMustContain: ['--host-aw-bits', '65 is outside 1..64'] },
   { id: 'args-decode-nothing', area: 'arguments', input: 'decode with no register', argv: ['decode'], expectedCode: 2, messageMustContain: ['--cap HEX', 'give'] },
   { id: 'args-decode-cap-not-hex', area: 'arguments', input: 'decode --cap xyz', argv: ['decode', '--cap', 'xyz'], expectedCode: 2, messageMustContain: ['--cap', '"xyz" is not hexadecimal'] },
@@ -172,8 +191,8 @@ export const BAD_INPUT_CASES: readonly BadInputCase[] = [
   { id: 'args-decode-sysfs-and-cap', area: 'arguments', input: 'decode --sysfs with --cap', argv: ['decode', '--sysfs', '/sys/class/iommu/dmar0', '--cap', '0x1'], expectedCode: 2, messageMustContain: ['--sysfs', 'do not pass --cap or --ecap with it'] },
 
   // ----- host JSON -----
-  { id: 'host-missing-file', area: 'host JSON', input: 'the file does not exist', argv: ['check', '--host', '{tmp}/missing.json'], expectedCode: 2, messageMustContain: ['{tmp}/missing.json', 'cannot be read: ENOENT'], spawn: true },
-  { id: 'host-directory', area: 'host JSON', input: 'a directory', argv: ['check', '--host', '{tmp}/dir.json'], files: { 'dir.json': { kind: 'dir' } }, expectedCode: 2, messageMustContain: ['{tmp}/dir.json', 'is not a regular file'] },
+  { id: 'host-missing-file', area: 'host JSON', input: 'the file does not exist', argv: ['check', '--host', '{tmp}/missing.json'], expectedCode: 2, messageMustContain: ['{tmp}/missing.json', 'cannot be read: no such file or directory (ENOENT)'], spawn: true },
+  { id: 'host-directory', area: 'host JSON', input: 'a directory', argv: ['check', '--host', '{tmp}/dir.json'], files: { 'dir.json': { kind: 'dir' } }, expectedCode: 2, messageMustContain: ['{tmp}/dir.json', 'is a directory, not a regular file'] },
   hostCase('host-not-json', 'not JSON', '{ name: 0000:17:00.0 }', ['{tmp}/host.json', 'not valid JSON']),
   hostCase('host-empty-file', 'an empty file', '', ['{tmp}/host.json', 'not valid JSON']),
   hostCase('host-top-level-array', 'a JSON array at the top', '[]', ['(root)', 'must be object']),
@@ -213,9 +232,14 @@ export const BAD_INPUT_CASES: readonly BadInputCase[] = [
   hostCase('host-pci-unknown-bridge', 'pci.at with an unknown bridge type', hostWith('pci', { at: ['pxb-pcie@1c.0', '00.0'] }), ['pci.at[0]', 'unknown bridge type "pxb-pcie"']),
   hostCase('host-pci-root-port-behind-bridge', 'pci.at with a root port behind a PCI bridge', hostWith('pci', { at: ['pcie-pci-bridge@03.0', 'pcie-root-port@01.0', '00.0'] }), ['pci.at[1]', 'a pcie-root-port plugs only into the root bus pcie.0']),
   hostCase('host-pci-empty', 'pci.at empty', hostWith('pci', { at: [] }), ['pci.at', 'must NOT have fewer than 1 items']),
+  { id: 'host-unreadable', area: 'host JSON', input: 'a file its user may not read (EACCES)', argv: ['check', '--host', '{tmp}/host.json'], files: { 'host.json': { kind: 'file', text: BASE_HOST_TEXT, mode: 0o000 } }, child: 'unprivileged', expectedCode: 2, messageMustContain: ['{tmp}/host.json', 'cannot be read: permission denied (EACCES)'] },
+  { id: 'host-proc-pagemap', area: 'host JSON', input: '/proc/self/pagemap: size 0, and it never ends', argv: ['check', '--host', '/proc/self/pagemap'], expectedCode: 2, messageMustContain: ['/proc/self/pagemap', 'reads as more than 1048576 bytes though its size says 0; a description may take at most 1048576'] },
+  { id: 'host-dev-zero', area: 'host JSON', input: '/dev/zero', argv: ['check', '--host', '/dev/zero'], expectedCode: 2, messageMustContain: ['/dev/zero', 'is a character device, not a regular file'] },
+  hostFileCase('host-fifo', 'a FIFO with no writer', { kind: 'fifo' }, ['{tmp}/host.json', 'is a FIFO, not a regular file'], { child: 'may-block' }),
+  hostFileCase('host-sparse-1-tib', 'a sparse file of 1 TiB', { kind: 'sparse', bytes: 2 ** 40 }, ['{tmp}/host.json', 'is 1099511627776 bytes; a description may take at most 1048576']),
 
   // ----- sysfs -----
-  { id: 'sysfs-missing', area: 'sysfs', input: 'the directory does not exist', argv: ['check', '--sysfs', '{tmp}/no-such-dir'], expectedCode: 2, messageMustContain: ['{tmp}/no-such-dir', 'cannot be read (ENOENT)'], spawn: true },
+  { id: 'sysfs-missing', area: 'sysfs', input: 'the directory does not exist', argv: ['check', '--sysfs', '{tmp}/no-such-dir'], expectedCode: 2, messageMustContain: ['{tmp}/no-such-dir', 'cannot be read: no such file or directory (ENOENT)'], spawn: true },
   { id: 'sysfs-not-a-dir', area: 'sysfs', input: 'a regular file', argv: ['check', '--sysfs', '{tmp}/cap'], files: { cap: { kind: 'file', text: 'd2008c40660462\n' } }, expectedCode: 2, messageMustContain: ['{tmp}/cap', 'is not a directory'] },
   {
     id: 'sysfs-unit-cap-missing',
@@ -224,7 +248,7 @@ export const BAD_INPUT_CASES: readonly BadInputCase[] = [
     argv: ['check', '--sysfs', '{tmp}/devices/0000:02:00.0'],
     files: { ...unitFiles('iommu/dmar1', { cap: null }), ...pciDevice() },
     expectedCode: 2,
-    messageMustContain: ['iommu/dmar1/intel-iommu/cap', 'is missing'],
+    messageMustContain: ['iommu/dmar1/intel-iommu/cap', 'cannot be read: no such file or directory (ENOENT)'],
   },
   { id: 'sysfs-unit-cap-missing-direct', area: 'sysfs', input: 'a unit directory without a cap file', argv: ['decode', '--sysfs', '{tmp}/dmar1'], files: unitFiles('dmar1', { cap: null }), expectedCode: 2, messageMustContain: ['{tmp}/dmar1', 'is neither a DMAR unit (no intel-iommu/cap)'] },
   unitCase('sysfs-cap-empty', 'cap is empty', { cap: '' }, ['dmar1/intel-iommu/cap', 'is empty']),
@@ -273,6 +297,50 @@ export const BAD_INPUT_CASES: readonly BadInputCase[] = [
     files: { ...unitFiles('iommu/dmar1', { cap: 'd2008c40660462 junk\n' }), ...pciDevice() },
     expectedCode: 2,
     messageMustContain: ['iommu/dmar1/intel-iommu/cap', 'must be lowercase hex without 0x'],
+  },
+
+  capCase('sysfs-cap-pagemap', 'cap linked to /proc/self/pagemap (size 0, endless)', { kind: 'symlink', target: '/proc/self/pagemap' }, ['dmar1/intel-iommu/cap', 'reads as more than 4096 bytes though its size says 0; a sysfs attribute may take at most 4096']),
+  capCase('sysfs-cap-dev-zero', 'cap linked to /dev/zero', { kind: 'symlink', target: '/dev/zero' }, ['dmar1/intel-iommu/cap', 'is a character device, not a regular file']),
+  capCase('sysfs-cap-fifo', 'cap a FIFO with no writer', { kind: 'fifo' }, ['dmar1/intel-iommu/cap', 'is a FIFO, not a regular file'], { child: 'may-block' }),
+  capCase('sysfs-cap-sparse', 'cap a sparse file of 1 TiB', { kind: 'sparse', bytes: 2 ** 40 }, ['dmar1/intel-iommu/cap', 'is 1099511627776 bytes; a sysfs attribute may take at most 4096']),
+  capCase('sysfs-cap-unreadable', 'cap its user may not read (EACCES)', { kind: 'file', text: 'd2008c40660462\n', mode: 0o000 }, ['dmar1/intel-iommu/cap', 'cannot be read: permission denied (EACCES)'], { child: 'unprivileged' }),
+  {
+    id: 'sysfs-dir-unreadable',
+    area: 'sysfs',
+    input: 'a unit directory its user may not search (EACCES)',
+    argv: ['decode', '--sysfs', '{tmp}/dmar1'],
+    files: { ...unitFiles('dmar1'), dmar1: { kind: 'dir', mode: 0o000 } },
+    child: 'unprivileged',
+    expectedCode: 2,
+    messageMustContain: ['{tmp}/dmar1', 'cannot be read: permission denied (EACCES)'],
+  },
+  { id: 'sysfs-loop', area: 'sysfs', input: 'a symbolic link to itself', argv: ['check', '--sysfs', '{tmp}/loop'], files: { loop: { kind: 'symlink', target: 'loop' } }, expectedCode: 2, messageMustContain: ['{tmp}/loop', '(ELOOP)'] },
+  {
+    id: 'sysfs-iommu-link-loop',
+    area: 'sysfs',
+    input: "a PCI device whose iommu link is a loop",
+    argv: ['check', '--sysfs', '{tmp}/devices/0000:02:00.0'],
+    files: { 'devices/0000:02:00.0': { kind: 'dir' }, 'devices/0000:02:00.0/iommu': { kind: 'symlink', target: 'iommu' } },
+    expectedCode: 2,
+    messageMustContain: ['0000:02:00.0/iommu', '(ELOOP)'],
+  },
+  {
+    id: 'sysfs-iommu-directory',
+    area: 'sysfs',
+    input: 'a PCI device whose iommu is a directory (a copy made with cp -rL)',
+    argv: ['check', '--sysfs', '{tmp}/devices/0000:02:00.0'],
+    files: { 'devices/0000:02:00.0': { kind: 'dir' }, ...unitFiles('devices/0000:02:00.0/iommu') },
+    expectedCode: 2,
+    messageMustContain: ['0000:02:00.0/iommu', 'is a directory, not the symbolic link sysfs has there', 'cp -a'],
+  },
+  {
+    id: 'sysfs-pci-domain-9-digits',
+    area: 'sysfs',
+    input: 'a PCI device directory whose domain has 9 hex digits',
+    argv: ['check', '--sysfs', '{tmp}/devices/100000000:01:00.0'],
+    files: { ...unitFiles('iommu/dmar1'), ...pciDevice('100000000:01:00.0') },
+    expectedCode: 2,
+    messageMustContain: ['{tmp}/devices/100000000:01:00.0', 'is named by its address'],
   },
 
   // ----- guest properties -----

@@ -403,6 +403,21 @@ describe('check --sysfs (the committed client fixture)', () => {
     expect(dmar0.stdout).toContain(' on DMAR unit dmar0 at fed90000, version 4:0');
   });
 
+  it('a device in a VMD domain (5 hex digits, 10000:01:00.0) is read like any other', () => {
+    const dir = makeTempDir();
+    try {
+      mkdirSync(join(dir, '10000:01:00.0'));
+      symlinkSync(join(SYSFS, 'devices', 'virtual', 'iommu', 'dmar1'), join(dir, '10000:01:00.0', 'iommu'));
+      const r = run(['check', '--sysfs', join(dir, '10000:01:00.0')]);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(1);
+      expect(r.stdout).toContain(': 10000:01:00.0 on DMAR unit dmar1 at fed91000');
+      expect(verdictLines(r)).toEqual([vfioLine('10000:01:00.0', 'aw-bits 48 > host aw-bits 39')]);
+    } finally {
+      removeTempDir(dir);
+    }
+  });
+
   it('--sysfs --json names the unit (exit 1, not an internal error)', () => {
     const r = run(['check', '--sysfs', pci('0000:02:00.0'), '--json']);
     expect(r.stderr).toBe('');
