@@ -43,7 +43,7 @@ QEMU prints it (the vfio "Failed to set vIOMMU" line), the check that decided it
 and the register fields it read.
 
   --host FILE            a host device description (schemas/host.schema.json;
-                         JSON of at most 1 MiB)
+                         UTF-8 JSON of at most 1 MiB, each key once)
   --sysfs DIR            a DMAR unit (/sys/class/iommu/dmarN) or a PCI device
                          (/sys/bus/pci/devices/BDF): the verdict comes from the
                          unit its iommu link names

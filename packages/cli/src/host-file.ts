@@ -129,7 +129,7 @@ export function parseHostDescription(json: unknown): HostDescription {
   };
 }
 
-/** Reads a host description file (JSON of at most MAX_JSON_BYTES). */
+/** Reads a host description file (UTF-8 JSON of at most MAX_JSON_BYTES, keys unique). */
 export function readHostFile(path: string): HostDescription {
   return parseHostDescription(parseJsonText(readJsonText(path), path));
 }

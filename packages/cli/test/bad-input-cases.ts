@@ -237,6 +237,14 @@ export const BAD_INPUT_CASES: readonly BadInputCase[] = [
   { id: 'host-dev-zero', area: 'host JSON', input: '/dev/zero', argv: ['check', '--host', '/dev/zero'], expectedCode: 2, messageMustContain: ['/dev/zero', 'is a character device, not a regular file'] },
   hostFileCase('host-fifo', 'a FIFO with no writer', { kind: 'fifo' }, ['{tmp}/host.json', 'is a FIFO, not a regular file'], { child: 'may-block' }),
   hostFileCase('host-sparse-1-tib', 'a sparse file of 1 TiB', { kind: 'sparse', bytes: 2 ** 40 }, ['{tmp}/host.json', 'is 1099511627776 bytes; a description may take at most 1048576']),
+  hostCase('host-duplicate-key', 'caps.vtd.capReg twice, with different values', hostTextReplacing('"capReg": "0x9ed008c40780466"', '"capReg": "0x9ed008c40780466",\n      "capReg": "0x9ed008c40780400"'), ['caps.vtd.capReg', 'is given twice in the same object']),
+  hostCase('host-duplicate-key-top', 'name twice', hostTextReplacing('"name": "0000:17:00.0"', '"name": "0000:17:00.0", "name": "0000:18:00.0"'), ['name', 'is given twice in the same object']),
+  hostCase('host-duplicate-key-escaped', 'awBits twice, once spelled with an escape', hostTextReplacing('"awBits": 48', '"awBits": 48, "aw\\u0042its": 39'), ['awBits', 'is given twice in the same object']),
+  hostCase('host-utf8-bom', 'UTF-8 with a byte-order mark', `\ufeff${BASE_HOST_TEXT}`, ['{tmp}/host.json', 'starts with a UTF-8 byte-order mark (EF BB BF)']),
+  hostFileCase('host-utf16le', 'UTF-16LE with its byte-order mark', { kind: 'file', text: `\ufeff${BASE_HOST_TEXT}`, encoding: 'utf16le' }, ['{tmp}/host.json', 'is UTF-16 (it starts with the byte-order mark FF FE): save it as UTF-8']),
+  hostFileCase('host-utf16be', 'UTF-16BE with its byte-order mark', { kind: 'file', text: `\ufeff${BASE_HOST_TEXT}`, encoding: 'utf16be' }, ['{tmp}/host.json', 'is UTF-16 (it starts with the byte-order mark FE FF)']),
+  hostFileCase('host-utf16le-no-bom', 'UTF-16LE without a byte-order mark', { kind: 'file', text: BASE_HOST_TEXT, encoding: 'utf16le' }, ['{tmp}/host.json', 'has a NUL byte at offset 1, which UTF-8 JSON never has']),
+  hostFileCase('host-latin1', 'Latin-1 text (an é in the description)', { kind: 'file', text: hostWith('description', 'café'), encoding: 'latin1' }, ['{tmp}/host.json', 'is not UTF-8']),
 
   // ----- sysfs -----
   { id: 'sysfs-missing', area: 'sysfs', input: 'the directory does not exist', argv: ['check', '--sysfs', '{tmp}/no-such-dir'], expectedCode: 2, messageMustContain: ['{tmp}/no-such-dir', 'cannot be read: no such file or directory (ENOENT)'], spawn: true },
