@@ -203,7 +203,7 @@ export const BAD_INPUT_CASES: readonly BadInputCase[] = [
   hostCase('host-name-number', 'name as a number', hostWith('name', 23), ['name', 'must be string']),
   hostCase('host-caps-array', 'caps as an array', hostWith('caps', []), ['caps', 'must be object']),
   hostCase('host-cap-reg-number', 'capReg as a JSON number', hostWith('caps.vtd.capReg', 4096), ['caps.vtd.capReg', 'a u64 is written as a hex string, not a JSON number']),
-  hostCase('host-cap-reg-above-2-53', 'capReg 18446744073709551615 as a JSON number', hostTextReplacing('"0x9ed008c40780466"', '18446744073709551615'), ['caps.vtd.capReg', 'above 2^53 and cannot be read exactly']),
+  hostCase('host-cap-reg-above-2-53', 'capReg 18446744073709551615 as a JSON number', hostTextReplacing('"0x9ed008c40780466"', '18446744073709551615'), ['caps.vtd.capReg', '18446744073709551615 is above 2^53 and cannot be read exactly']),
   hostCase('host-type-negative', 'caps.type -1', hostWith('caps.type', -1), ['caps.type', '-1 is negative; a u32 is unsigned']),
   hostCase('host-type-above-u32', 'caps.type 2^32', hostWith('caps.type', 4294967296), ['caps.type', 'does not fit a u32']),
   hostCase('host-flags-fraction', 'caps.vtd.flags 0.5', hostWith('caps.vtd.flags', 0.5), ['caps.vtd.flags', '0.5 is not an integer']),
@@ -245,6 +245,10 @@ export const BAD_INPUT_CASES: readonly BadInputCase[] = [
   hostFileCase('host-utf16be', 'UTF-16BE with its byte-order mark', { kind: 'file', text: `\ufeff${BASE_HOST_TEXT}`, encoding: 'utf16be' }, ['{tmp}/host.json', 'is UTF-16 (it starts with the byte-order mark FE FF)']),
   hostFileCase('host-utf16le-no-bom', 'UTF-16LE without a byte-order mark', { kind: 'file', text: BASE_HOST_TEXT, encoding: 'utf16le' }, ['{tmp}/host.json', 'has a NUL byte at offset 1, which UTF-8 JSON never has']),
   hostFileCase('host-latin1', 'Latin-1 text (an é in the description)', { kind: 'file', text: hostWith('description', 'café'), encoding: 'latin1' }, ['{tmp}/host.json', 'is not UTF-8']),
+  hostCase('host-aw-bits-huge', 'awBits 99999999999999999999, which JSON.parse rounds to 1e20', hostTextReplacing('"awBits": 48', '"awBits": 99999999999999999999'), ['awBits', 'must be <= 64 (got 99999999999999999999)']),
+  hostCase('host-aw-bits-1e400', 'awBits 1e400, which JSON.parse reads as Infinity', hostTextReplacing('"awBits": 48', '"awBits": 1e400'), ['awBits', 'must be integer (got 1e400)']),
+  hostCase('host-type-huge', 'caps.type 99999999999999999999', hostTextReplacing('"type": 1', '"type": 99999999999999999999'), ['caps.type', '99999999999999999999 is above 2^53']),
+  hostCase('host-cap-reg-exponent', 'capReg 4.096e3, a JSON number in exponent form', hostTextReplacing('"0x9ed008c40780466"', '4.096e3'), ['caps.vtd.capReg', 'not a JSON number (got 4.096e3; write "0x1000")']),
 
   // ----- sysfs -----
   { id: 'sysfs-missing', area: 'sysfs', input: 'the directory does not exist', argv: ['check', '--sysfs', '{tmp}/no-such-dir'], expectedCode: 2, messageMustContain: ['{tmp}/no-such-dir', 'cannot be read: no such file or directory (ENOENT)'], spawn: true },
