@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import {
   IOMMU_HW_INFO_TYPE,
@@ -28,7 +27,7 @@ import {
 import { classifyCase, expectedOutcome, loadReferenceTable, rowFor, sameOutcome } from '@hiodkit/conformance';
 import { stubPlugin } from '@hiodkit/stub';
 import { vtdPlugin } from '@hiodkit/vtd';
-import { choiceOption, integerOption, withUsageErrors } from './args.js';
+import { choiceOption, integerOption, parseOptions, pathOption } from './args.js';
 import { EXIT, UsageError } from './cli-error.js';
 import { readHostFile, type Backend, type HostDescription } from './host-file.js';
 import type { CliIo } from './io.js';
@@ -160,8 +159,9 @@ function describeHost(v: Verdict): string[] {
 }
 
 export function checkCommand(argv: readonly string[], io: CliIo): number {
-  const { values } = withUsageErrors('check', () =>
-    parseArgs({
+  const { values } = parseOptions(
+    'check',
+    {
       args: [...argv],
       strict: true,
       allowPositionals: false,
@@ -177,13 +177,15 @@ export function checkCommand(argv: readonly string[], io: CliIo): number {
         json: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
-    }),
+    },
   );
   if (values.help) {
     io.stdout(`${CHECK_HELP}\n`);
     return EXIT.ok;
   }
-  if (values.host !== undefined && values.sysfs !== undefined) throw new UsageError('give --host or --sysfs, not both', 'check');
+  const hostPath = pathOption('--host', values.host);
+  const sysfsPath = pathOption('--sysfs', values.sysfs);
+  if (hostPath !== undefined && sysfsPath !== undefined) throw new UsageError('give --host or --sysfs, not both', 'check');
   const profile = choiceOption('--profile', values.profile, PROFILES) ?? 'seed';
   const backend = choiceOption('--backend', values.backend, ['iommufd', 'legacy'] as const);
   const awBits = integerOption('--host-aw-bits', values['host-aw-bits'], 1, 64);
@@ -210,8 +212,8 @@ export function checkCommand(argv: readonly string[], io: CliIo): number {
 
   let hosts: { id: string; host: HostDescription }[];
   let source: string;
-  if (values.host !== undefined) {
-    const path = values.host;
+  if (hostPath !== undefined) {
+    const path = hostPath;
     try {
       hosts = [{ id: path, host: readHostFile(resolve(io.cwd, path)) }];
     } catch (e) {
@@ -219,9 +221,9 @@ export function checkCommand(argv: readonly string[], io: CliIo): number {
       throw e;
     }
     source = `host ${path}`;
-  } else if (values.sysfs !== undefined) {
-    hosts = [{ id: values.sysfs, host: hostFromSysfs(resolve(io.cwd, values.sysfs)) }];
-    source = `sysfs ${values.sysfs}`;
+  } else if (sysfsPath !== undefined) {
+    hosts = [{ id: sysfsPath, host: hostFromSysfs(resolve(io.cwd, sysfsPath)) }];
+    source = `sysfs ${sysfsPath}`;
   } else {
     hosts = sampleHosts();
     source = `no --host or --sysfs given: the ${hosts.length} sample hosts bundled with hiodkit`;

@@ -1,11 +1,10 @@
-import { parseArgs } from 'node:util';
 import { statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { PROFILES, type ProfileId } from '@hiodkit/core';
 import { PROPERTY_IDS, defaultSeed, formatReport, processPlugin, runConformance, type ConformanceReport, type PluginInput } from '@hiodkit/conformance';
 import { STUB_PLUGINS } from '@hiodkit/stub';
 import { VTD_PLUGINS } from '@hiodkit/vtd';
-import { choiceOption, integerOption, splitCommandLine, withUsageErrors } from './args.js';
+import { choiceOption, integerOption, parseOptions, splitCommandLine } from './args.js';
 import { EXIT, UsageError } from './cli-error.js';
 import type { CliIo } from './io.js';
 import { progressLine } from './progress.js';
@@ -66,8 +65,9 @@ function write(option: string, path: string, text: string): void {
 }
 
 export function conformCommand(argv: readonly string[], io: CliIo): number {
-  const { values } = withUsageErrors('conform', () =>
-    parseArgs({
+  const { values } = parseOptions(
+    'conform',
+    {
       args: [...argv],
       strict: true,
       allowPositionals: false,
@@ -87,7 +87,7 @@ export function conformCommand(argv: readonly string[], io: CliIo): number {
         junit: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
-    }),
+    },
   );
   if (values.help) {
     io.stdout(`${CONFORM_HELP}\n`);

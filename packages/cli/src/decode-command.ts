@@ -1,8 +1,7 @@
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { decodeRegister, describeMeaning, parseU64, type RegisterName } from '@hiodkit/core';
 
-import { withUsageErrors } from './args.js';
+import { parseOptions, pathOption } from './args.js';
 import { EXIT, UsageError } from './cli-error.js';
 import type { CliIo } from './io.js';
 import { readSysfs } from './sysfs.js';
@@ -33,8 +32,9 @@ function rows(register: RegisterName, value: bigint) {
 }
 
 export function decodeCommand(argv: readonly string[], io: CliIo): number {
-  const { values } = withUsageErrors('decode', () =>
-    parseArgs({
+  const { values } = parseOptions(
+    'decode',
+    {
       args: [...argv],
       strict: true,
       allowPositionals: false,
@@ -45,7 +45,7 @@ export function decodeCommand(argv: readonly string[], io: CliIo): number {
         json: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
-    }),
+    },
   );
   if (values.help) {
     io.stdout(`${DECODE_HELP}\n`);
@@ -53,9 +53,10 @@ export function decodeCommand(argv: readonly string[], io: CliIo): number {
   }
   const registers: [RegisterName, bigint][] = [];
   let source = '';
-  if (values.sysfs !== undefined) {
+  const sysfsPath = pathOption('--sysfs', values.sysfs);
+  if (sysfsPath !== undefined) {
     if (values.cap !== undefined || values.ecap !== undefined) throw new UsageError('--sysfs reads cap and ecap itself; do not pass --cap or --ecap with it', 'decode');
-    const target = readSysfs(resolve(io.cwd, values.sysfs));
+    const target = readSysfs(resolve(io.cwd, sysfsPath));
     registers.push(['cap', target.unit.cap], ['ecap', target.unit.ecap]);
     source = target.kind === 'unit' ? `DMAR unit ${target.unit.name}` : `${target.bdf} via its iommu link: DMAR unit ${target.unit.name}`;
   } else {

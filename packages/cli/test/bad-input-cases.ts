@@ -188,6 +188,14 @@ export const BAD_INPUT_CASES: readonly BadInputCase[] = [
   { id: 'args-decode-ecap-uppercase-bare', area: 'arguments', input: 'decode --ecap in bare uppercase hex', argv: ['decode', '--ecap', 'F050DA'], expectedCode: 2, messageMustContain: ['--ecap', 'is not hexadecimal'] },
   { id: 'args-json-unwritable', area: 'arguments', input: 'conform --json into a directory that does not exist', argv: [...CONFORM_VTD, '--property', 'contract', '--json', '{tmp}/no-such-dir/report.json'], expectedCode: 2, messageMustContain: ['{tmp}/no-such-dir/report.json', 'ENOENT'] },
   { id: 'args-junit-unwritable', area: 'arguments', input: 'conform --junit onto a directory', argv: [...CONFORM_VTD, '--property', 'contract', '--junit', '{tmp}'], expectedCode: 2, messageMustContain: ['{tmp}', 'EISDIR'] },
+  { id: 'args-repeated-profile', area: 'arguments', input: '--profile given twice', argv: ['check', '--profile', 'seed', '--profile', 'relaxed'], expectedCode: 2, messageMustContain: ['--profile', 'given twice ("seed", then "relaxed"); give it once'] },
+  { id: 'args-repeated-cap', area: 'arguments', input: 'decode --cap given twice', argv: ['decode', '--cap', '0x1', '--cap=0x2'], expectedCode: 2, messageMustContain: ['--cap', 'given twice ("0x1", then "0x2")'] },
+  { id: 'args-repeated-host', area: 'arguments', input: '--host given twice, the same file both times', argv: ['check', '--host', '{hosts}/server.json', '--host', '{hosts}/server.json'], expectedCode: 2, messageMustContain: ['--host', 'given twice'] },
+  { id: 'args-repeated-conform-seed', area: 'arguments', input: 'conform --seed given twice', argv: [...CONFORM_VTD, '--seed', '1', '--seed', '2'], expectedCode: 2, messageMustContain: ['--seed', 'given twice ("1", then "2")'] },
+  { id: 'args-repeated-runs', area: 'arguments', input: 'conform --runs given twice (CONFORM_VTD already sets it)', argv: [...CONFORM_VTD, '--runs', '5'], expectedCode: 2, messageMustContain: ['--runs', 'given twice ("1", then "5")'] },
+  { id: 'args-sysfs-empty', area: 'arguments', input: "check --sysfs ''", argv: ['check', '--sysfs', ''], expectedCode: 2, messageMustContain: ['--sysfs', 'the path is empty'] },
+  { id: 'args-decode-sysfs-empty', area: 'arguments', input: "decode --sysfs=''", argv: ['decode', '--sysfs='], expectedCode: 2, messageMustContain: ['--sysfs', 'the path is empty'] },
+  { id: 'args-host-empty', area: 'arguments', input: "check --host ''", argv: ['check', '--host', ''], expectedCode: 2, messageMustContain: ['--host', 'the path is empty'] },
   { id: 'args-decode-sysfs-and-cap', area: 'arguments', input: 'decode --sysfs with --cap', argv: ['decode', '--sysfs', '/sys/class/iommu/dmar0', '--cap', '0x1'], expectedCode: 2, messageMustContain: ['--sysfs', 'do not pass --cap or --ecap with it'] },
 
   // ----- host JSON -----
