@@ -32,6 +32,7 @@ import { EXIT, UsageError } from './cli-error.js';
 import { readHostFile, type Backend, type HostDescription } from './host-file.js';
 import type { CliIo } from './io.js';
 import { BEHIND_PCI_BRIDGE_AT, placeAt } from './placement.js';
+import { registerWarnings } from './register-warnings.js';
 import { sampleHosts } from './sample-hosts.js';
 import { awBitsFromMgaw, readSysfs } from './sysfs.js';
 
@@ -227,6 +228,14 @@ export function checkCommand(argv: readonly string[], io: CliIo): number {
   } else {
     hosts = sampleHosts();
     source = `no --host or --sysfs given: the ${hosts.length} sample hosts bundled with hiodkit`;
+  }
+  // a suspicious register is worth a word, but the verdict is QEMU's on the value as given
+  if (hostPath !== undefined || sysfsPath !== undefined) {
+    for (const { host } of hosts) {
+      if (host.device.caps.type !== IOMMU_HW_INFO_TYPE.INTEL_VTD) continue;
+      const { capReg, ecapReg } = host.device.caps.vendorCaps.vtd;
+      for (const w of [...registerWarnings('cap', capReg), ...registerWarnings('ecap', ecapReg)]) io.stderr(`hiodkit check: warning: ${w} The verdict stands on it as given.\n`);
+    }
   }
   const verdicts = hosts.map(({ id, host }) => check(id, withOverrides(host, backend, values['behind-pci-bridge'] === true, awBits), props, profile, stub));
 

@@ -4,6 +4,7 @@ import { decodeRegister, describeMeaning, parseU64, type RegisterName } from '@h
 import { parseOptions, pathOption } from './args.js';
 import { EXIT, UsageError } from './cli-error.js';
 import type { CliIo } from './io.js';
+import { registerWarnings } from './register-warnings.js';
 import { readSysfs } from './sysfs.js';
 
 export const DECODE_HELP = `Usage: hiodkit decode (--cap HEX [--ecap HEX] | --sysfs DIR) [--json]
@@ -64,6 +65,7 @@ export function decodeCommand(argv: readonly string[], io: CliIo): number {
     if (values.cap !== undefined) registers.push(['cap', parseU64(values.cap, '--cap')]);
     if (values.ecap !== undefined) registers.push(['ecap', parseU64(values.ecap, '--ecap')]);
   }
+  for (const [name, value] of registers) for (const w of registerWarnings(name, value)) io.stderr(`hiodkit decode: warning: ${w} It is decoded as given.\n`);
   const table = registers.flatMap(([name, value]) => rows(name, value));
   if (values.json) {
     const out = Object.fromEntries(registers.map(([name, value]) => [`${name}Reg`, { value: `0x${value.toString(16)}`, reserved: `0x${decodeRegister(name, value).reserved.toString(16)}`, fields: rows(name, value) }]));

@@ -39,7 +39,7 @@ export interface BadInputCase {
   /** environment variables set for the run (and nothing else of the test's environment) */
   readonly env?: Readonly<Record<string, string>>;
   readonly files?: Readonly<Record<string, TreeEntry>>;
-  /** 2: bad usage or bad input; 1: the plugin is nonconformant; 0: a closed pipe, which ends hiodkit quietly */
+  /** 2: bad usage or bad input; 1: nonconformant or incompatible, 0 decoded (a value used as given, with a warning), or a closed pipe */
   readonly expectedCode: 0 | 1 | 2;
   /** [the field, file or option the message names, a fragment of the reason, any further fragments]; [] for nothing on stderr */
   readonly messageMustContain: readonly [string, string, ...string[]] | readonly [];
@@ -196,6 +196,8 @@ export const BAD_INPUT_CASES: readonly BadInputCase[] = [
   { id: 'args-sysfs-empty', area: 'arguments', input: "check --sysfs ''", argv: ['check', '--sysfs', ''], expectedCode: 2, messageMustContain: ['--sysfs', 'the path is empty'] },
   { id: 'args-decode-sysfs-empty', area: 'arguments', input: "decode --sysfs=''", argv: ['decode', '--sysfs='], expectedCode: 2, messageMustContain: ['--sysfs', 'the path is empty'] },
   { id: 'args-host-empty', area: 'arguments', input: "check --host ''", argv: ['check', '--host', ''], expectedCode: 2, messageMustContain: ['--host', 'the path is empty'] },
+  { id: 'args-decode-cap-reserved', area: 'arguments', input: 'decode --cap with reserved bits 58:57 set: decoded, with a warning', argv: ['decode', '--cap', '0x600000000000000'], expectedCode: 0, messageMustContain: ['hiodkit decode: warning: cap_reg 0x600000000000000', 'reserved bits set, 58:57 (0x600000000000000)'] },
+  { id: 'args-decode-ecap-zero', area: 'arguments', input: 'decode --ecap 0: decoded, with a warning', argv: ['decode', '--cap', '0xd2008c40660462', '--ecap', '0'], expectedCode: 0, messageMustContain: ['hiodkit decode: warning: ecap_reg is 0', 'is the value right?'] },
   { id: 'args-decode-sysfs-and-cap', area: 'arguments', input: 'decode --sysfs with --cap', argv: ['decode', '--sysfs', '/sys/class/iommu/dmar0', '--cap', '0x1'], expectedCode: 2, messageMustContain: ['--sysfs', 'do not pass --cap or --ecap with it'] },
 
   // ----- host JSON -----
@@ -240,6 +242,9 @@ export const BAD_INPUT_CASES: readonly BadInputCase[] = [
   hostCase('host-pci-unknown-bridge', 'pci.at with an unknown bridge type', hostWith('pci', { at: ['pxb-pcie@1c.0', '00.0'] }), ['pci.at[0]', 'unknown bridge type "pxb-pcie"']),
   hostCase('host-pci-root-port-behind-bridge', 'pci.at with a root port behind a PCI bridge', hostWith('pci', { at: ['pcie-pci-bridge@03.0', 'pcie-root-port@01.0', '00.0'] }), ['pci.at[1]', 'a pcie-root-port plugs only into the root bus pcie.0']),
   hostCase('host-pci-empty', 'pci.at empty', hostWith('pci', { at: [] }), ['pci.at', 'must NOT have fewer than 1 items']),
+  hostCase('host-cap-reg-zero', 'capReg 0: the verdict stands, with a warning', hostWith('caps.vtd.capReg', '0x0'), ['hiodkit check: warning: cap_reg is 0', 'is the value right? The verdict stands on it as given.'], { expectedCode: 1 }),
+  hostCase('host-cap-reg-all-ones', 'capReg all ones: the verdict stands, with a warning', hostWith('caps.vtd.capReg', '0xffffffffffffffff'), ['hiodkit check: warning: cap_reg is 0xffffffffffffffff', 'what a read from an absent device returns'], { expectedCode: 1 }),
+  hostCase('host-ecap-reg-reserved', 'ecapReg with reserved bits 63:62 set: the verdict stands, with a warning', hostWith('caps.vtd.ecapReg', '0xc003ee9e86f050df'), ['hiodkit check: warning: ecap_reg 0xc003ee9e86f050df', 'reserved bits set, 63:62 (0xc000000000000000)'], { expectedCode: 1 }),
   { id: 'host-unreadable', area: 'host JSON', input: 'a file its user may not read (EACCES)', argv: ['check', '--host', '{tmp}/host.json'], files: { 'host.json': { kind: 'file', text: BASE_HOST_TEXT, mode: 0o000 } }, child: 'unprivileged', expectedCode: 2, messageMustContain: ['{tmp}/host.json', 'cannot be read: permission denied (EACCES)'] },
   { id: 'host-proc-pagemap', area: 'host JSON', input: '/proc/self/pagemap: size 0, and it never ends', argv: ['check', '--host', '/proc/self/pagemap'], expectedCode: 2, messageMustContain: ['/proc/self/pagemap', 'reads as more than 1048576 bytes though its size says 0; a description may take at most 1048576'] },
   { id: 'host-dev-zero', area: 'host JSON', input: '/dev/zero', argv: ['check', '--host', '/dev/zero'], expectedCode: 2, messageMustContain: ['/dev/zero', 'is a character device, not a regular file'] },
@@ -319,6 +324,8 @@ export const BAD_INPUT_CASES: readonly BadInputCase[] = [
     messageMustContain: ['iommu/dmar1/intel-iommu/cap', 'must be lowercase hex without 0x'],
   },
 
+  { id: 'sysfs-cap-zero', area: 'sysfs', input: 'cap 0: decoded, with a warning', argv: ['decode', '--sysfs', '{tmp}/dmar1'], files: unitFiles('dmar1', { cap: '0\n' }), expectedCode: 0, messageMustContain: ['hiodkit decode: warning: cap_reg is 0', 'It is decoded as given.'] },
+  { id: 'sysfs-ecap-all-ones-check', area: 'sysfs', input: 'ecap all ones: the verdict stands, with a warning', argv: ['check', '--sysfs', '{tmp}/devices/0000:02:00.0'], files: { ...unitFiles('iommu/dmar1', { ecap: 'ffffffffffffffff\n' }), ...pciDevice() }, expectedCode: 1, messageMustContain: ['hiodkit check: warning: ecap_reg is 0xffffffffffffffff', 'The verdict stands on it as given.'] },
   capCase('sysfs-cap-pagemap', 'cap linked to /proc/self/pagemap (size 0, endless)', { kind: 'symlink', target: '/proc/self/pagemap' }, ['dmar1/intel-iommu/cap', 'reads as more than 4096 bytes though its size says 0; a sysfs attribute may take at most 4096']),
   capCase('sysfs-cap-dev-zero', 'cap linked to /dev/zero', { kind: 'symlink', target: '/dev/zero' }, ['dmar1/intel-iommu/cap', 'is a character device, not a regular file']),
   capCase('sysfs-cap-fifo', 'cap a FIFO with no writer', { kind: 'fifo' }, ['dmar1/intel-iommu/cap', 'is a FIFO, not a regular file'], { child: 'may-block' }),
