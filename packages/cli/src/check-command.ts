@@ -24,7 +24,7 @@ import {
   u32,
   u64,
 } from '@hiodkit/core';
-import { classifyCase, expectedOutcome, loadReferenceTable, rowFor, sameOutcome } from '@hiodkit/conformance';
+import { classifyCase, expectedOutcome, loadReferenceTable, rowFor, sameOutcome, terminalText } from '@hiodkit/conformance';
 import { stubPlugin } from '@hiodkit/stub';
 import { vtdPlugin } from '@hiodkit/vtd';
 import { choiceOption, integerOption, parseOptions, pathOption } from './args.js';
@@ -103,9 +103,14 @@ function check(id: string, host: HostDescription, props: IntelIommuProps, profil
   const c = { guest, device: host.device };
   const row = rowFor(loadReferenceTable(profile), classifyCase(c, plugin.implements));
   if (!sameOutcome(outcome, expectedOutcome(row, c))) throw new Error(`the checker and reference/${profile}.json disagree on ${id}`);
-  const option = host.backend === 'iommufd' ? `vfio-pci,host=${host.device.name},iommufd=iommufd0` : `vfio-pci,host=${host.device.name}`;
-  const line = outcome.ok ? '' : renderUserVisible(outcome.error, host.device.name, { kind: 'cold', deviceOption: option });
-  return { id, host, outcome, row: { id: row.id, spec: row.spec }, line };
+  return { id, host, outcome, row: { id: row.id, spec: row.spec }, line: refusal(outcome, host, host.device.name) };
+}
+
+/** What QEMU prints when it refuses the attach (empty when it accepts), naming the device `name`. */
+function refusal(outcome: Outcome, host: HostDescription, name: string): string {
+  if (outcome.ok) return '';
+  const option = host.backend === 'iommufd' ? `vfio-pci,host=${name},iommufd=iommufd0` : `vfio-pci,host=${name}`;
+  return renderUserVisible(outcome.error, name, { kind: 'cold', deviceOption: option });
 }
 
 function withOverrides(host: HostDescription, backend: Backend | undefined, behindBridge: boolean, awBits: number | undefined): HostDescription {
@@ -145,17 +150,20 @@ function hostFromSysfs(dir: string): HostDescription {
   return { device, backend: 'iommufd', unit, awBitsFrom: 'mgaw', guest };
 }
 
+/** A verdict's host for people; every text that came from the input is passed through terminalText. */
 function describeHost(v: Verdict): string[] {
   const { host } = v;
   const d = host.device;
-  const unit = host.unit ? ` on DMAR unit ${host.unit.name}${host.unit.address ? ` at ${host.unit.address}` : ''}${host.unit.version ? `, version ${host.unit.version}` : ''}${host.unit.path ? ` (${host.unit.path})` : ''}` : '';
+  const u = host.unit;
+  const unit = u ? ` on DMAR unit ${terminalText(u.name)}${u.address ? ` at ${terminalText(u.address)}` : ''}${u.version ? `, version ${terminalText(u.version)}` : ''}${u.path ? ` (${terminalText(u.path, Infinity)})` : ''}` : '';
   const type = iommuHwInfoTypeName(d.caps.type);
   const aw = d.awBits.kind === 'value' ? `${d.awBits.bits}${host.awBitsFrom === 'mgaw' ? " (the unit's MGAW; QEMU asks the kernel's IOVA ranges, which sysfs does not show)" : ''}` : d.awBits.kind;
   return [
-    `${v.id}: ${d.name}${unit}`,
+    `${terminalText(v.id, Infinity)}: ${terminalText(d.name)}${unit}`,
     `  ${host.backend} backend (${d.qom.type}) · IOMMU type ${d.caps.type}${type ? ` (${type})` : ''} · host aw-bits ${aw}`,
     `  in the guest: ${host.guest.description}`,
-    ...(host.description ? [`  ${host.description}`] : []),
+    // the schema bounds a description's length: it is never cut
+    ...(host.description ? [`  ${terminalText(host.description, Infinity)}`] : []),
   ];
 }
 
@@ -194,7 +202,7 @@ export function checkCommand(argv: readonly string[], io: CliIo): number {
 
   const guestText = values.guest ?? defaultGuest(profile);
   // the -device driver name may lead the list; QEMU's own lines name it once
-  const shown = guestText.replace(/^(driver=)?intel-iommu(,|$)/, '');
+  const shown = terminalText(guestText.replace(/^(driver=)?intel-iommu(,|$)/, ''), Infinity);
   const warnings: string[] = [];
   let props: IntelIommuProps;
   try {
@@ -203,10 +211,11 @@ export function checkCommand(argv: readonly string[], io: CliIo): number {
     if (e instanceof InputError) throw new InputError(`--guest ${e.path}`, e.reason);
     throw e;
   }
-  for (const w of warnings) io.stderr(`hiodkit check: warning: ${w}\n`);
+  // QEMU's deprecation warning is two lines: each is escaped on its own
+  for (const w of warnings) io.stderr(`hiodkit check: warning: ${w.split('\n').map((l) => terminalText(l, Infinity)).join('\n')}\n`);
   const decided = decideConfig(props, profile);
   if (!decided.ok) {
-    io.stderr(`qemu-system-x86_64: -device intel-iommu${shown === '' ? '' : `,${shown}`}: ${decided.error.message}\n${hintText(decided.error)}`);
+    io.stderr(`qemu-system-x86_64: -device intel-iommu${shown === '' ? '' : `,${shown}`}: ${terminalText(decided.error.message, Infinity)}\n${hintText(decided.error)}`);
     io.stderr(`hiodkit check: QEMU refuses this intel-iommu configuration before any device is attached\n`);
     return EXIT.usage;
   }
@@ -261,11 +270,11 @@ export function checkCommand(argv: readonly string[], io: CliIo): number {
     io.stdout(`${JSON.stringify(out, null, 2)}\n`);
   } else {
     io.stdout(`hiodkit check · profile ${profile} (qemu ${PROFILE_INFO[profile].commit}) · ${stub ? 'CONFIG_VTD_ACCEL off (stub)' : 'CONFIG_VTD_ACCEL on'}\n`);
-    io.stdout(`guest: -device intel-iommu${shown === '' ? '' : `,${shown}`}\n${source}\n`);
+    io.stdout(`guest: -device intel-iommu${shown === '' ? '' : `,${shown}`}\n${terminalText(source, Infinity)}\n`);
     for (const v of verdicts) {
       io.stdout(`\n${describeHost(v).join('\n')}\n`);
       io.stdout(`  ${v.outcome.ok ? 'COMPATIBLE' : 'INCOMPATIBLE'}: decided by ${v.row.id} (${v.row.spec})\n`);
-      if (!v.outcome.ok) io.stdout(`${v.line.split('\n').map((l) => (l === '' ? '' : `    ${l}`)).join('\n').trimEnd()}\n`);
+      if (!v.outcome.ok) io.stdout(`${refusal(v.outcome, v.host, terminalText(v.host.device.name)).split('\n').map((l) => (l === '' ? '' : `    ${l}`)).join('\n').trimEnd()}\n`);
       if (v.host.device.caps.type === 1) {
         io.stdout('  register fields the check reads:\n');
         for (const f of fieldReport(v.host.device, FIELDS_READ[profile])) io.stdout(`    ${f.register} ${f.value}: ${f.field}${f.linux ? ` (${f.linux})` : ''} ${f.bits} = ${f.raw} · ${f.title}: ${f.meaning}\n`);

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { decodeRegister, describeMeaning, parseU64, type RegisterName } from '@hiodkit/core';
+import { terminalText } from '@hiodkit/conformance';
 
 import { parseOptions, pathOption } from './args.js';
 import { EXIT, UsageError } from './cli-error.js';
@@ -72,7 +73,7 @@ export function decodeCommand(argv: readonly string[], io: CliIo): number {
     io.stdout(`${JSON.stringify(source ? { source, ...out } : out, null, 2)}\n`);
     return EXIT.ok;
   }
-  if (source) io.stdout(`${source}\n`);
+  if (source) io.stdout(`${terminalText(source, Infinity)}\n`);
   for (const [name, value] of registers) {
     const decoded = decodeRegister(name, value);
     io.stdout(`${name}_reg = 0x${value.toString(16).padStart(16, '0')}${decoded.reserved !== 0n ? `  (reserved bits set: 0x${decoded.reserved.toString(16)})` : ''}\n`);

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { InputError } from '@hiodkit/core';
-import { ConformanceConfigError, PluginLoadError, ReferenceTableError } from '@hiodkit/conformance';
+import { ConformanceConfigError, PluginLoadError, ReferenceTableError, terminalText } from '@hiodkit/conformance';
+import { quoted } from './args.js';
 import { CHECK_HELP, checkCommand } from './check-command.js';
 import { EXIT, UsageError } from './cli-error.js';
 import { CONFORM_HELP, conformCommand } from './conform-command.js';
@@ -46,7 +47,7 @@ function dispatch(command: string | undefined, rest: readonly string[], io: CliI
   }
   const entry = COMMANDS[command];
   if (!entry) {
-    io.stderr(`hiodkit: unknown command ${JSON.stringify(command)}; the commands are ${Object.keys(COMMANDS).join(', ')}\nTry 'hiodkit --help'.\n`);
+    io.stderr(`hiodkit: unknown command ${quoted(command)}; the commands are ${Object.keys(COMMANDS).join(', ')}\nTry 'hiodkit --help'.\n`);
     return EXIT.usage;
   }
   return entry.run(rest, io);
@@ -54,12 +55,13 @@ function dispatch(command: string | undefined, rest: readonly string[], io: CliI
 
 /** What a failed command prints on stderr and its exit code. */
 function failure(command: string, e: unknown): { readonly text: string; readonly code: number } {
-  if (e instanceof UsageError) return { text: `hiodkit ${command}: ${e.message}\nTry 'hiodkit ${command} --help'.\n`, code: EXIT.usage };
+  // messages echo names, paths and values from the input: one line each, nothing a terminal acts on
+  if (e instanceof UsageError) return { text: `hiodkit ${command}: ${terminalText(e.message, Infinity)}\nTry 'hiodkit ${command} --help'.\n`, code: EXIT.usage };
   if (e instanceof InputError || e instanceof ConformanceConfigError || e instanceof PluginLoadError || e instanceof ReferenceTableError || e instanceof OutputError) {
-    return { text: `hiodkit ${command}: ${e.message}\n`, code: EXIT.usage };
+    return { text: `hiodkit ${command}: ${terminalText(e.message, Infinity)}\n`, code: EXIT.usage };
   }
   const detail = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
-  return { text: `hiodkit ${command}: internal error: ${detail}\n`, code: EXIT.internal };
+  return { text: `hiodkit ${command}: internal error: ${terminalText(detail, Infinity)}\n`, code: EXIT.internal };
 }
 
 /** Runs the CLI; returns the exit code. Nothing escapes as an exception and no stack is printed. */

@@ -66,6 +66,9 @@ function prepare(c: BadInputCase): string {
   return dir;
 }
 
+/** What a terminal would act on or hide, a line break aside: never printed, whatever the input held. */
+const TERMINAL_UNSAFE = /[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ufeff]/;
+
 function check(c: BadInputCase, r: RunResult, dir: string): void {
   const where = c.stream === 'stdout' ? r.stdout : r.stderr;
   const shown = `exit ${r.code}\n--- stdout\n${r.stdout.slice(0, 2000)}\n--- stderr\n${r.stderr.slice(0, 2000)}`;
@@ -75,6 +78,7 @@ function check(c: BadInputCase, r: RunResult, dir: string): void {
   expect(hasStackTrace(r.stdout), shown).toBe(false);
   expect(hasStackTrace(r.stderr), shown).toBe(false);
   expect(r.stderr + r.stdout, shown).not.toMatch(/: internal error: /);
+  expect(r.stderr + r.stdout, shown).not.toMatch(TERMINAL_UNSAFE);
   expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
   expect(Object.prototype).not.toHaveProperty('polluted');
 }

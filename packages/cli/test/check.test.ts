@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, symlinkSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CLI_DIR, SYSFS, hasStackTrace, host, makeTempDir, removeTempDir, run, runBin, type RunResult } from './helpers.js';
@@ -335,6 +335,30 @@ describe('check --host', () => {
       ['cap_reg', 'FS1GP', 'bit 56', 'yes'],
       ['ecap_reg', 'PSS', 'bits 39:35', '20 PASID bits'],
     ]);
+  });
+});
+
+describe('check: text from the input, in human output and in JSON', () => {
+  const forged = '0000:17:00.0\nqemu-system-x86_64: forged\x1b[2J';
+  const dir = makeTempDir();
+  afterAll(() => removeTempDir(dir));
+  const file = join(dir, 'forged.json');
+  writeFileSync(file, JSON.stringify({ ...(JSON.parse(readFileSync(host('server'), 'utf8')) as object), name: forged, description: 'a\u202eb\u0085c' }));
+
+  it('a host name with a line break and an escape sequence stays on its lines, escaped, in the QEMU line too', () => {
+    const r = run(['check', '--host', file]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).not.toMatch(/^qemu-system-x86_64: forged/m);
+    expect(r.stdout).not.toMatch(/[\x1b\x85\u202e]/);
+    expect(r.stdout).toContain(`${file}: 0000:17:00.0\\nqemu-system-x86_64: forged\\x1b[2J on DMAR unit dmar0`);
+    expect(verdictLines(r)).toEqual([vfioLine('0000:17:00.0\\nqemu-system-x86_64: forged\\x1b[2J', FIRST_STAGE)]);
+    expect(r.stdout).toContain('\n  a\\u202eb\\x85c\n');
+  });
+
+  it('JSON keeps the exact text', () => {
+    const out = parseJson(run(['check', '--host', file, '--json']));
+    expect(out.verdicts[0]?.host).toBe(forged);
+    expect(out.verdicts[0]?.line).toBe(`${vfioLine(forged, FIRST_STAGE)}\n`);
   });
 });
 

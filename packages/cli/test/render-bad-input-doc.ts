@@ -20,8 +20,11 @@ function cell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 }
 
-/** A word as a POSIX shell takes it. */
+/** A word as a POSIX shell takes it; a very long one is shortened, with its length. */
 function shellWord(a: string): string {
+  if (a.length > 80) return `${shellWord(a.slice(0, 20))}…(${a.length} chars)`;
+  // control characters as bash's $'…' writes them
+  if (/[\x00-\x1f\x7f]/.test(a)) return `$'${a.replace(/[\\']/g, '\\$&').replace(/[\x00-\x1f\x7f]/g, (ch) => (ch === '\n' ? '\\n' : `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`))}'`;
   return a === '' || /[\s"'$`\\|<>&;()*?]/.test(a) ? `'${a.replace(/'/g, `'\\''`)}'` : a;
 }
 
