@@ -127,6 +127,11 @@ function pciDevice(bdf = '0000:02:00.0'): Record<string, TreeEntry> {
   return { [`devices/${bdf}`]: { kind: 'dir' }, [`devices/${bdf}/iommu`]: { kind: 'symlink', target: '../../iommu/dmar1' } };
 }
 
+/** `check --sysfs {tmp}/devices/<bdf>` on the tree `files` makes. */
+function pciCase(id: string, input: string, files: Readonly<Record<string, TreeEntry>>, messageMustContain: BadInputCase['messageMustContain'], bdf = '0000:02:00.0', extra: Partial<BadInputCase> = {}): BadInputCase {
+  return { id, area: 'sysfs', input, argv: ['check', '--sysfs', `{tmp}/devices/${bdf}`], files, expectedCode: 2, messageMustContain, ...extra };
+}
+
 // ---------------------------------------------------------------------------------------------
 // protocol helpers
 
@@ -271,15 +276,7 @@ export const BAD_INPUT_CASES: readonly BadInputCase[] = [
   // ----- sysfs -----
   { id: 'sysfs-missing', area: 'sysfs', input: 'the directory does not exist', argv: ['check', '--sysfs', '{tmp}/no-such-dir'], expectedCode: 2, messageMustContain: ['{tmp}/no-such-dir', 'cannot be read: no such file or directory (ENOENT)'], spawn: true },
   { id: 'sysfs-not-a-dir', area: 'sysfs', input: 'a regular file', argv: ['check', '--sysfs', '{tmp}/cap'], files: { cap: { kind: 'file', text: 'd2008c40660462\n' } }, expectedCode: 2, messageMustContain: ['{tmp}/cap', 'is not a directory'] },
-  {
-    id: 'sysfs-unit-cap-missing',
-    area: 'sysfs',
-    input: 'a PCI device whose unit has no cap file',
-    argv: ['check', '--sysfs', '{tmp}/devices/0000:02:00.0'],
-    files: { ...unitFiles('iommu/dmar1', { cap: null }), ...pciDevice() },
-    expectedCode: 2,
-    messageMustContain: ['iommu/dmar1/intel-iommu/cap', 'cannot be read: no such file or directory (ENOENT)'],
-  },
+  pciCase('sysfs-unit-cap-missing', 'a PCI device whose unit has no cap file', { ...unitFiles('iommu/dmar1', { cap: null }), ...pciDevice() }, ['iommu/dmar1/intel-iommu/cap', 'cannot be read: no such file or directory (ENOENT)']),
   { id: 'sysfs-unit-cap-missing-direct', area: 'sysfs', input: 'a unit directory without a cap file', argv: ['decode', '--sysfs', '{tmp}/dmar1'], files: unitFiles('dmar1', { cap: null }), expectedCode: 2, messageMustContain: ['{tmp}/dmar1', 'is neither a DMAR unit (no intel-iommu/cap)'] },
   unitCase('sysfs-cap-empty', 'cap is empty', { cap: '' }, ['dmar1/intel-iommu/cap', 'is empty']),
   unitCase('sysfs-cap-not-hex', 'cap is "xyz\\n"', { cap: 'xyz\n' }, ['dmar1/intel-iommu/cap', 'must be lowercase hex without 0x']),
@@ -291,46 +288,14 @@ export const BAD_INPUT_CASES: readonly BadInputCase[] = [
   unitCase('sysfs-ecap-17-digits', 'ecap with 17 hex digits', { ecap: '10000000000000000\n' }, ['dmar1/intel-iommu/ecap', 'at most 16 digits']),
   unitCase('sysfs-version-malformed', 'version "5.0"', { version: '5.0\n' }, ['dmar1/intel-iommu/version', 'must be "major:minor"']),
   unitCase('sysfs-address-malformed', 'address "0xfed91000"', { address: '0xfed91000\n' }, ['dmar1/intel-iommu/address', 'must be lowercase hex']),
-  {
-    id: 'sysfs-dangling-link',
-    area: 'sysfs',
-    input: "a PCI device whose iommu link dangles",
-    argv: ['check', '--sysfs', '{tmp}/devices/0000:02:00.0'],
-    files: pciDevice(),
-    expectedCode: 2,
-    messageMustContain: ['0000:02:00.0/iommu', 'is a dangling link'],
-  },
-  {
-    id: 'sysfs-link-not-intel',
-    area: 'sysfs',
-    input: 'a PCI device whose iommu link names a non-Intel unit',
-    argv: ['check', '--sysfs', '{tmp}/devices/0000:02:00.0'],
-    files: { 'iommu/dmar1': { kind: 'dir' }, 'iommu/dmar1/amd-iommu': { kind: 'dir' }, ...pciDevice() },
-    expectedCode: 2,
-    messageMustContain: ['0000:02:00.0/iommu', 'points to dmar1, which is not an Intel DMAR unit'],
-  },
+  pciCase('sysfs-dangling-link', 'a PCI device whose iommu link dangles', pciDevice(), ['0000:02:00.0/iommu', 'is a dangling link']),
+  pciCase('sysfs-link-not-intel', 'a PCI device whose iommu link names a non-Intel unit', { 'iommu/dmar1': { kind: 'dir' }, 'iommu/dmar1/amd-iommu': { kind: 'dir' }, ...pciDevice() }, ['0000:02:00.0/iommu', 'points to dmar1, which is not an Intel DMAR unit']),
   { id: 'sysfs-neither', area: 'sysfs', input: 'a directory that is neither a unit nor a PCI device', argv: ['check', '--sysfs', '{tmp}/empty'], files: { empty: { kind: 'dir' } }, expectedCode: 2, messageMustContain: ['{tmp}/empty', 'is neither a DMAR unit'] },
-  {
-    id: 'sysfs-pci-bad-name',
-    area: 'sysfs',
-    input: 'a PCI device directory not named by its address',
-    argv: ['check', '--sysfs', '{tmp}/devices/nic0'],
-    files: { ...unitFiles('iommu/dmar1'), 'devices/nic0': { kind: 'dir' }, 'devices/nic0/iommu': { kind: 'symlink', target: '../../iommu/dmar1' } },
-    expectedCode: 2,
-    messageMustContain: ['{tmp}/devices/nic0', 'a PCI device directory is named by its address (dddd:bb:dd.f); got "nic0"'],
-  },
-  {
-    id: 'sysfs-link-cap-garbage',
-    area: 'sysfs',
-    input: "a PCI device whose unit's cap has trailing garbage",
-    argv: ['check', '--sysfs', '{tmp}/devices/0000:02:00.0'],
-    files: { ...unitFiles('iommu/dmar1', { cap: 'd2008c40660462 junk\n' }), ...pciDevice() },
-    expectedCode: 2,
-    messageMustContain: ['iommu/dmar1/intel-iommu/cap', 'must be lowercase hex without 0x'],
-  },
+  pciCase('sysfs-pci-bad-name', 'a PCI device directory not named by its address', { ...unitFiles('iommu/dmar1'), ...pciDevice('nic0') }, ['{tmp}/devices/nic0', 'a PCI device directory is named by its address (dddd:bb:dd.f); got "nic0"'], 'nic0'),
+  pciCase('sysfs-link-cap-garbage', "a PCI device whose unit's cap has trailing garbage", { ...unitFiles('iommu/dmar1', { cap: 'd2008c40660462 junk\n' }), ...pciDevice() }, ['iommu/dmar1/intel-iommu/cap', 'must be lowercase hex without 0x']),
 
   { id: 'sysfs-cap-zero', area: 'sysfs', input: 'cap 0: decoded, with a warning', argv: ['decode', '--sysfs', '{tmp}/dmar1'], files: unitFiles('dmar1', { cap: '0\n' }), expectedCode: 0, messageMustContain: ['hiodkit decode: warning: cap_reg is 0', 'It is decoded as given.'] },
-  { id: 'sysfs-ecap-all-ones-check', area: 'sysfs', input: 'ecap all ones: the verdict stands, with a warning', argv: ['check', '--sysfs', '{tmp}/devices/0000:02:00.0'], files: { ...unitFiles('iommu/dmar1', { ecap: 'ffffffffffffffff\n' }), ...pciDevice() }, expectedCode: 1, messageMustContain: ['hiodkit check: warning: ecap_reg is 0xffffffffffffffff', 'The verdict stands on it as given.'] },
+  pciCase('sysfs-ecap-all-ones-check', 'ecap all ones: the verdict stands, with a warning', { ...unitFiles('iommu/dmar1', { ecap: 'ffffffffffffffff\n' }), ...pciDevice() }, ['hiodkit check: warning: ecap_reg is 0xffffffffffffffff', 'The verdict stands on it as given.'], '0000:02:00.0', { expectedCode: 1 }),
   { id: 'sysfs-unit-name-newline', area: 'sysfs', input: 'a unit directory whose name has a line break: shown escaped', argv: ['decode', '--sysfs', '{tmp}/dmar1\nforged'], files: unitFiles('dmar1\nforged'), expectedCode: 0, messageMustContain: ['DMAR unit dmar1\\nforged', 'cap_reg = 0x00d2008c40660462'], stream: 'stdout' },
   capCase('sysfs-cap-pagemap', 'cap linked to /proc/self/pagemap (size 0, endless)', { kind: 'symlink', target: '/proc/self/pagemap' }, ['dmar1/intel-iommu/cap', 'reads as more than 4096 bytes though its size says 0; a sysfs attribute may take at most 4096']),
   capCase('sysfs-cap-dev-zero', 'cap linked to /dev/zero', { kind: 'symlink', target: '/dev/zero' }, ['dmar1/intel-iommu/cap', 'is a character device, not a regular file']),
@@ -348,33 +313,9 @@ export const BAD_INPUT_CASES: readonly BadInputCase[] = [
     messageMustContain: ['{tmp}/dmar1', 'cannot be read: permission denied (EACCES)'],
   },
   { id: 'sysfs-loop', area: 'sysfs', input: 'a symbolic link to itself', argv: ['check', '--sysfs', '{tmp}/loop'], files: { loop: { kind: 'symlink', target: 'loop' } }, expectedCode: 2, messageMustContain: ['{tmp}/loop', '(ELOOP)'] },
-  {
-    id: 'sysfs-iommu-link-loop',
-    area: 'sysfs',
-    input: "a PCI device whose iommu link is a loop",
-    argv: ['check', '--sysfs', '{tmp}/devices/0000:02:00.0'],
-    files: { 'devices/0000:02:00.0': { kind: 'dir' }, 'devices/0000:02:00.0/iommu': { kind: 'symlink', target: 'iommu' } },
-    expectedCode: 2,
-    messageMustContain: ['0000:02:00.0/iommu', '(ELOOP)'],
-  },
-  {
-    id: 'sysfs-iommu-directory',
-    area: 'sysfs',
-    input: 'a PCI device whose iommu is a directory (a copy made with cp -rL)',
-    argv: ['check', '--sysfs', '{tmp}/devices/0000:02:00.0'],
-    files: { 'devices/0000:02:00.0': { kind: 'dir' }, ...unitFiles('devices/0000:02:00.0/iommu') },
-    expectedCode: 2,
-    messageMustContain: ['0000:02:00.0/iommu', 'is a directory, not the symbolic link sysfs has there', 'cp -a'],
-  },
-  {
-    id: 'sysfs-pci-domain-9-digits',
-    area: 'sysfs',
-    input: 'a PCI device directory whose domain has 9 hex digits',
-    argv: ['check', '--sysfs', '{tmp}/devices/100000000:01:00.0'],
-    files: { ...unitFiles('iommu/dmar1'), ...pciDevice('100000000:01:00.0') },
-    expectedCode: 2,
-    messageMustContain: ['{tmp}/devices/100000000:01:00.0', 'is named by its address'],
-  },
+  pciCase('sysfs-iommu-link-loop', 'a PCI device whose iommu link is a loop', { 'devices/0000:02:00.0': { kind: 'dir' }, 'devices/0000:02:00.0/iommu': { kind: 'symlink', target: 'iommu' } }, ['0000:02:00.0/iommu', '(ELOOP)']),
+  pciCase('sysfs-iommu-directory', 'a PCI device whose iommu is a directory (a copy made with cp -rL)', { 'devices/0000:02:00.0': { kind: 'dir' }, ...unitFiles('devices/0000:02:00.0/iommu') }, ['0000:02:00.0/iommu', 'is a directory, not the symbolic link sysfs has there', 'cp -a']),
+  pciCase('sysfs-pci-domain-9-digits', 'a PCI device directory whose domain has 9 hex digits', { ...unitFiles('iommu/dmar1'), ...pciDevice('100000000:01:00.0') }, ['{tmp}/devices/100000000:01:00.0', 'is named by its address'], '100000000:01:00.0'),
 
   // ----- guest properties -----
   { id: 'guest-unknown-property', area: 'guest properties', input: 'an unknown property', argv: ['check', '--guest', 'x-scalable-mode=on,x-flts=on,caching-mode=on,nesting=on'], expectedCode: 2, messageMustContain: ['--guest nesting', "Property 'intel-iommu.nesting' not found"] },

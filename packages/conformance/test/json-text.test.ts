@@ -5,39 +5,23 @@ import { fieldPath } from '@hiodkit/core';
 import { duplicateKey, numberLiteral } from '../src/index.js';
 
 describe('duplicateKey', () => {
-  it('is undefined when every key is unique, the same key in sibling objects included', () => {
-    expect(duplicateKey('{"a":1,"b":{"a":2},"c":[{"a":3},{"a":4}]}')).toBeUndefined();
-    expect(duplicateKey('[1,"a",{"x":null},true,false,-1.5e3]')).toBeUndefined();
-    expect(duplicateKey('"just a string"')).toBeUndefined();
-  });
-
-  it('names a duplicate at the top level by its key', () => {
-    expect(duplicateKey('{"name":"a","backend":"iommufd","name":"b"}')).toBe('name');
-  });
-
-  it('names a nested duplicate by its path', () => {
-    const text = JSON.stringify({ caps: { type: 1, vtd: { flags: 0, capReg: '0x1' } } }, null, 2).replace('"capReg": "0x1"', '"capReg": "0x1",\n      "capReg": "0x0"');
-    expect(duplicateKey(text)).toBe('caps.vtd.capReg');
-  });
-
-  it('counts array indices into the path', () => {
-    expect(duplicateKey('{"pci":{"at":["01.0",{"x":1,"x":2}]}}')).toBe('pci.at[1].x');
-    expect(duplicateKey('[[0],[1,{"k":0,"k":1}]]')).toBe('[1][1].k');
-  });
-
-  it('sees a key again after the nested object that follows it closes', () => {
-    expect(duplicateKey('{"a":{"a":1,"b":[{"a":2}]},"a":2}')).toBe('a');
-  });
-
-  it('compares keys as decoded: an escaped spelling of the same key is a duplicate', () => {
-    expect(duplicateKey('{"a":1,"\\u0061":2}')).toBe('a');
-    expect(duplicateKey('{"k\\\\":1,"k\\u005c":2}')).toBe('k\\');
-    expect(duplicateKey('{"__proto__":{},"__proto__":{}}')).toBe('__proto__');
-  });
-
-  it('is not fooled by quotes, braces and commas inside strings', () => {
-    expect(duplicateKey('{"a":"}\\",\\"a\\":{","b":"\\\\","c":"\\\\\\""}')).toBeUndefined();
-    expect(duplicateKey('{"a":"\\\\","a":1}')).toBe('a');
+  const nested = JSON.stringify({ caps: { type: 1, vtd: { flags: 0, capReg: '0x1' } } }, null, 2).replace('"capReg": "0x1"', '"capReg": "0x1",\n      "capReg": "0x0"');
+  it.each([
+    ['unique keys, the same key in sibling objects included', '{"a":1,"b":{"a":2},"c":[{"a":3},{"a":4}]}', undefined],
+    ['an array of scalars', '[1,"a",{"x":null},true,false,-1.5e3]', undefined],
+    ['a bare string', '"just a string"', undefined],
+    ['a duplicate at the top level, by its key', '{"name":"a","backend":"iommufd","name":"b"}', 'name'],
+    ['a nested duplicate, by its path', nested, 'caps.vtd.capReg'],
+    ['array indices in the path', '{"pci":{"at":["01.0",{"x":1,"x":2}]}}', 'pci.at[1].x'],
+    ['nested arrays', '[[0],[1,{"k":0,"k":1}]]', '[1][1].k'],
+    ['a key seen again after the nested object that follows it closes', '{"a":{"a":1,"b":[{"a":2}]},"a":2}', 'a'],
+    ['an escaped spelling of the same key (keys compare decoded)', '{"a":1,"\\u0061":2}', 'a'],
+    ['two spellings of a backslash', '{"k\\\\":1,"k\\u005c":2}', 'k\\'],
+    ['__proto__ twice', '{"__proto__":{},"__proto__":{}}', '__proto__'],
+    ['quotes, braces and commas inside strings', '{"a":"}\\",\\"a\\":{","b":"\\\\","c":"\\\\\\""}', undefined],
+    ['a value ending in an escaped backslash', '{"a":"\\\\","a":1}', 'a'],
+  ])('%s', (_what, text, path) => {
+    expect(duplicateKey(text)).toBe(path);
   });
 
   it('handles nesting far deeper than the call stack', () => {

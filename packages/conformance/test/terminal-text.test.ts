@@ -14,30 +14,20 @@ function unsafeLine(text: string): boolean {
 }
 
 describe('terminalText', () => {
-  it('leaves ordinary text alone, backslashes and non-ASCII included', () => {
-    expect(terminalText('0000:02:00.0 — dmar1, a\\nb, 🙂, ümlaut')).toBe('0000:02:00.0 — dmar1, a\\nb, 🙂, ümlaut');
-  });
-
-  it('shows line breaks, tabs and C0 controls as escapes', () => {
-    expect(terminalText('a\nqemu-system-x86_64: forged')).toBe('a\\nqemu-system-x86_64: forged');
-    expect(terminalText('\r\t\x00\x07')).toBe('\\r\\t\\x00\\x07');
-    expect(terminalText('\x1b[2J')).toBe('\\x1b[2J');
-  });
-
-  it('escapes DEL and the C1 controls (CSI 0x9b drives a terminal as ESC [ does)', () => {
-    expect(terminalText('\x7f\x85\x9b2J')).toBe('\\x7f\\x85\\x9b2J');
-  });
-
-  it('escapes the bidi controls, the line and paragraph separators and the byte-order mark', () => {
-    expect(terminalText('abc\u202edef')).toBe('abc\\u202edef');
-    expect(terminalText('\u061c\u200e\u200f\u202a\u2066\u2069')).toBe('\\u061c\\u200e\\u200f\\u202a\\u2066\\u2069');
-    expect(terminalText('a\u2028b\u2029c')).toBe('a\\u2028b\\u2029c');
-    expect(terminalText('\ufeff{}')).toBe('\\ufeff{}');
-  });
-
-  it('escapes lone surrogates and keeps pairs', () => {
-    expect(terminalText('x\ud800y\udc00z')).toBe('x\\ud800y\\udc00z');
-    expect(terminalText('\ud83d\ude42')).toBe('🙂');
+  it.each([
+    ['ordinary text, backslashes and non-ASCII included, stays as it is', '0000:02:00.0 — dmar1, a\\nb, 🙂, ümlaut', '0000:02:00.0 — dmar1, a\\nb, 🙂, ümlaut'],
+    ['a line break cannot start a forged line', 'a\nqemu-system-x86_64: forged', 'a\\nqemu-system-x86_64: forged'],
+    ['other C0 controls', '\r\t\x00\x07', '\\r\\t\\x00\\x07'],
+    ['an escape sequence (clear screen)', '\x1b[2J', '\\x1b[2J'],
+    ['DEL and the C1 controls (CSI 0x9b drives a terminal as ESC [ does)', '\x7f\x85\x9b2J', '\\x7f\\x85\\x9b2J'],
+    ['a bidi override', 'abc\u202edef', 'abc\\u202edef'],
+    ['the other bidi controls', '\u061c\u200e\u200f\u202a\u2066\u2069', '\\u061c\\u200e\\u200f\\u202a\\u2066\\u2069'],
+    ['the line and paragraph separators', 'a\u2028b\u2029c', 'a\\u2028b\\u2029c'],
+    ['the byte-order mark', '\ufeff{}', '\\ufeff{}'],
+    ['lone surrogates', 'x\ud800y\udc00z', 'x\\ud800y\\udc00z'],
+    ['a surrogate pair, which stays', '\ud83d\ude42', '🙂'],
+  ])('%s', (_what, text, shown) => {
+    expect(terminalText(text)).toBe(shown);
   });
 
   it(`cuts text longer than ${TERMINAL_TEXT_MAX} characters and gives its length`, () => {
