@@ -17,11 +17,7 @@ function withUsageErrors<R>(command: string, parse: () => R): R {
   }
 }
 
-/**
- * node:util.parseArgs for `command`, its errors as usage errors, and a single-valued option given
- * twice refused: parseArgs keeps the last silently, so `--profile seed --profile relaxed` would
- * run at relaxed whatever the first one meant.
- */
+/** parseArgs for `command` with usage errors, refusing a single-valued option given twice (parseArgs would keep the last silently). */
 export function parseOptions<const T extends ParseArgsConfig>(command: string, config: T): ReturnType<typeof parseArgs<T>> {
   const parsed = withUsageErrors(command, () => parseArgs({ ...config, tokens: true }));
   const given = new Map<string, string>();

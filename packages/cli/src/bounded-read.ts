@@ -34,11 +34,8 @@ function fill(fd: number, buffer: Buffer, from: number, to: number): number {
 }
 
 /**
- * The bytes of the regular file at `path`, at most `limit`, through one descriptor and a buffer of
- * limit + OVER bytes: never read to EOF, so a pseudo-file that says it is empty and never ends
- * (/proc/self/pagemap) costs limit + OVER bytes. FIFOs and devices are refused before they are
- * opened, and the open cannot wait for a FIFO's writer should one appear in between.
- * `what` names the input in the message that refuses a file too big, e.g. "a sysfs attribute".
+ * A regular file's bytes, at most `limit`, read into limit + OVER bytes and never to EOF (an endless size-0 pseudo-file costs no more);
+ * FIFOs and devices are refused unopened. `what` names the input in the size message, e.g. "a sysfs attribute".
  */
 export function readBounded(path: string, limit: number, what: string): Buffer {
   let fd: number;

@@ -59,6 +59,9 @@ and the register fields it read.
   --json                 print JSON
   -h, --help             show this help
 
+A cap or ecap of 0, all ones or with reserved bits set (--host, --sysfs) gets a
+warning on stderr; the verdict stands on the value as given.
+
 Exit codes: 0 compatible, 1 incompatible, 2 bad usage or bad input
 (including a guest configuration QEMU refuses to start with).`;
 

@@ -19,6 +19,9 @@ Decodes VT-d Capability and Extended Capability registers into every named field
   --json         print JSON instead of a table
   -h, --help     show this help
 
+A register of 0, all ones or with reserved bits set is decoded, with a warning
+on stderr.
+
 Exit codes: 0 decoded, 2 bad usage or bad input.`;
 
 function rows(register: RegisterName, value: bigint) {

@@ -117,10 +117,7 @@ function hostProblems(json: unknown, text: string | undefined): string[] {
   return [...problems];
 }
 
-/**
- * A host description from parsed JSON; InputError names the first bad field and why. Given the
- * JSON's text, a bad number is shown as the text writes it (JSON.parse rounds 99999999999999999999).
- */
+/** A host description from parsed JSON; InputError names the first bad field and why, a bad number as `text` writes it. */
 export function parseHostDescription(json: unknown, text?: string): HostDescription {
   const problems = hostProblems(json, text);
   if (problems.length > 0) {

@@ -16,10 +16,7 @@ export function bitRuns(mask: bigint): string {
   return runs.join(', ');
 }
 
-/**
- * What makes a cap or ecap value unlikely to be what a VT-d unit reported, one line each: 0, all
- * ones (what a read from an absent device returns) or reserved bits set. The value is used as given.
- */
+/** Why a cap or ecap value is unlikely to be what a VT-d unit reported (0, all ones, reserved bits set), a line each. */
 export function registerWarnings(register: RegisterName, value: bigint): string[] {
   const name = `${register}_reg`;
   if (value === 0n) return [`${name} is 0: a VT-d unit reports some capability; is the value right?`];

@@ -13,10 +13,7 @@ export type BadInputArea = 'arguments' | 'host JSON' | 'sysfs' | 'guest properti
 
 export const BAD_INPUT_AREAS: readonly BadInputArea[] = ['arguments', 'host JSON', 'sysfs', 'guest properties', 'protocol', 'output'];
 
-/**
- * Something to create under {tmp} before the case runs, keyed by its relative path. `mode` is set
- * once the whole tree is made (what it refuses shows only to a case that runs 'unprivileged').
- */
+/** Something to create under {tmp} before the case runs, keyed by its relative path; `mode` is set once the tree is made. */
 export type TreeEntry =
   /** text written as UTF-8, or in `encoding` */
   | { readonly kind: 'file'; readonly text: string; readonly encoding?: 'utf16le' | 'utf16be' | 'latin1'; readonly mode?: number }
@@ -47,11 +44,7 @@ export interface BadInputCase {
   readonly stream?: 'stderr' | 'stdout';
   /** the case also runs the real binary in a child process (kept to a handful: it is slow) */
   readonly spawn?: boolean;
-  /**
-   * The case runs only as the real binary, in a child process set up so: its stdout a pipe whose
-   * reader has gone ('stdout-closed') or /dev/full ('stdout-full'); without root's power to read
-   * any file ('unprivileged'); or alone, where a regression would block ('may-block').
-   */
+  /** runs only as the real binary, in a child whose stdout is a closed pipe or /dev/full, that cannot override file modes, or that may block */
   readonly child?: 'stdout-closed' | 'stdout-full' | 'unprivileged' | 'may-block';
 }
 

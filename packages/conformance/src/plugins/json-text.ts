@@ -1,10 +1,6 @@
 import { fieldPath } from '@hiodkit/core';
 
-/*
- * What JSON.parse cannot tell about the text it parsed: a key given twice in one object (it keeps
- * the last silently) and a number exactly as written (it rounds). Both read text that JSON.parse
- * has already accepted, in one linear pass with an explicit stack, so nesting costs no call depth.
- */
+// What JSON.parse hides (a repeated key, a number as written), read from text it accepted in one pass with an explicit stack.
 
 /** A step of a path into a JSON value: an object key or an array index. */
 export type JsonPathSegment = string | number;
@@ -87,10 +83,7 @@ function pathOf(stack: readonly Frame[]): string {
   return stack.reduce((path, frame) => fieldPath(path, frame.at), '');
 }
 
-/**
- * The path of the first key that appears twice in one object of `text` (e.g. `caps.vtd.capReg`),
- * or undefined when every key is unique. `text` must be JSON that JSON.parse accepted.
- */
+/** The path of the first key given twice in one object of `text` (`caps.vtd.capReg`), if any; `text` is JSON that JSON.parse accepted. */
 export function duplicateKey(text: string): string | undefined {
   let found: string | undefined;
   scan(text, {
@@ -102,11 +95,7 @@ export function duplicateKey(text: string): string | undefined {
   return found;
 }
 
-/**
- * The number at `path` in `text` as it is written there (`99999999999999999999`, `1e400`), which
- * JSON.parse rounds; undefined when no number is at that path. `text` must be JSON that
- * JSON.parse accepted, without duplicate keys.
- */
+/** The number at `path` in `text` as written (`1e400`, which JSON.parse rounds), if one is there; `text` is JSON without repeated keys. */
 export function numberLiteral(text: string, path: readonly JsonPathSegment[]): string | undefined {
   let found: string | undefined;
   scan(text, {

@@ -1,14 +1,7 @@
-/**
- * How much of one piece of input text a human report shows: longer text is cut there, followed by
- * `… (N chars)` with its whole length in UTF-16 code units.
- */
+/** How much of one input text human output shows: longer text is cut there and followed by `… (N chars)`, N in UTF-16 units. */
 export const TERMINAL_TEXT_MAX = 300;
 
-/**
- * What a terminal would act on or hide instead of showing: C0 controls, DEL, C1 controls, the
- * Unicode bidirectional controls, line and paragraph separators, the byte-order mark and lone
- * surrogates.
- */
+/** What a terminal acts on or hides: C0, DEL, C1, bidi controls, line and paragraph separators, the BOM, lone surrogates. */
 const UNSAFE = /[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ufeff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
 const NAMED: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
@@ -21,10 +14,8 @@ function escape(ch: string): string {
 }
 
 /**
- * Text from an input (a name, a path, a message a plugin returned) made safe to print on a
- * terminal: every character in UNSAFE is shown as its JavaScript escape (`\n`, `\x1b`, `\u202e`),
- * so it can neither start a forged line nor drive the terminal, and text longer than `max` is cut.
- * Backslashes stay as they are: a literal `\n` in the input prints as those two characters.
+ * Input text (a name, a path, a plugin's message) safe to print: each UNSAFE character as its JavaScript escape (`\n`, `\x1b`,
+ * `\u202e`), so it can neither forge a line nor drive the terminal, cut past `max`. Backslashes are left as they are.
  */
 export function terminalText(text: string, max = TERMINAL_TEXT_MAX): string {
   if (text.length <= max) return text.replace(UNSAFE, escape);
