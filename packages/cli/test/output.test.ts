@@ -41,15 +41,19 @@ describe('processIo', () => {
     const child = spawn(process.execPath, ['--conditions=@hiodkit/source', '--import', 'tsx', join(FIXTURES, 'nonblocking-stdout.ts')], { cwd: CLI_DIR, stdio: ['ignore', 'pipe', 'pipe'] });
     let bytes = 0;
     let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    // not read until the child has surely filled the pipe
     child.stdout.pause();
-    setTimeout(() => {
-      child.stdout.on('data', (chunk: Buffer) => (bytes += chunk.length));
-      child.stdout.resume();
-    }, 1500);
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      // not read until the child has surely filled the pipe and met EAGAIN
+      if (stderr === 'writing\n') {
+        setTimeout(() => {
+          child.stdout.on('data', (data: Buffer) => (bytes += data.length));
+          child.stdout.resume();
+        }, 500);
+      }
+    });
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-    expect(stderr).toBe('');
+    expect(stderr).toBe('writing\n');
     expect(code).toBe(0);
     expect(bytes).toBe(4 * 1024 * 1024);
   }, 30_000);
