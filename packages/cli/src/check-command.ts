@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import {
   IOMMU_HW_INFO_TYPE,
@@ -26,15 +25,15 @@ import {
   u32,
   u64,
 } from '@hiodkit/core';
-import { classifyCase, expectedOutcome, loadReferenceTable, rowFor, sameOutcome } from '@hiodkit/conformance';
+import { classifyCase, expectedOutcome, loadReferenceTable, rowFor, sameOutcome, terminalText } from '@hiodkit/conformance';
 import { stubPlugin } from '@hiodkit/stub';
 import { vtdPlugin } from '@hiodkit/vtd';
-import { choiceOption, integerOption, withUsageErrors } from './args.js';
+import { choiceOption, integerOption, parseOptions, pathOption } from './args.js';
 import { EXIT, UsageError } from './cli-error.js';
-import { parseHostDescription, type Backend, type HostDescription } from './host-file.js';
+import { readHostFile, type Backend, type HostDescription } from './host-file.js';
 import type { CliIo } from './io.js';
-import { readJsonFile } from './json-file.js';
 import { BEHIND_PCI_BRIDGE_AT, placeAt } from './placement.js';
+import { registerWarnings } from './register-warnings.js';
 import { sampleHosts } from './sample-hosts.js';
 import { awBitsFromMgaw, readSysfs } from './sysfs.js';
 
@@ -44,7 +43,8 @@ Would QEMU attach this host device to an intel-iommu guest? Prints the verdict a
 QEMU prints it (the vfio "Failed to set vIOMMU" line), the check that decided it,
 and the register fields it read.
 
-  --host FILE            a host device description (schemas/host.schema.json)
+  --host FILE            a host device description (schemas/host.schema.json;
+                         UTF-8 JSON of at most 1 MiB, each key once)
   --sysfs DIR            a DMAR unit (/sys/class/iommu/dmarN) or a PCI device
                          (/sys/bus/pci/devices/BDF): the verdict comes from the
                          unit its iommu link names
@@ -59,6 +59,9 @@ and the register fields it read.
   --stub                 as a build without CONFIG_VTD_ACCEL
   --json                 print JSON
   -h, --help             show this help
+
+A cap or ecap of 0, all ones or with reserved bits set (--host, --sysfs) gets a
+warning on stderr; the verdict stands on the value as given.
 
 Exit codes: 0 compatible, 1 incompatible, 2 bad usage or bad input
 (including a guest configuration QEMU refuses to start with).`;
@@ -104,9 +107,14 @@ function check(id: string, host: HostDescription, props: IntelIommuProps, profil
   const c = { guest, device: host.device };
   const row = rowFor(loadReferenceTable(profile), classifyCase(c, plugin.implements));
   if (!sameOutcome(outcome, expectedOutcome(row, c))) throw new Error(`the checker and reference/${profile}.json disagree on ${id}`);
-  const option = host.backend === 'iommufd' ? `vfio-pci,host=${host.device.name},iommufd=iommufd0` : `vfio-pci,host=${host.device.name}`;
-  const line = outcome.ok ? '' : renderUserVisible(outcome.error, host.device.name, { kind: 'cold', deviceOption: option });
-  return { id, host, outcome, row: { id: row.id, spec: row.spec }, line };
+  return { id, host, outcome, row: { id: row.id, spec: row.spec }, line: refusal(outcome, host, host.device.name) };
+}
+
+/** What QEMU prints when it refuses the attach (empty when it accepts), naming the device `name`. */
+function refusal(outcome: Outcome, host: HostDescription, name: string): string {
+  if (outcome.ok) return '';
+  const option = host.backend === 'iommufd' ? `vfio-pci,host=${name},iommufd=iommufd0` : `vfio-pci,host=${name}`;
+  return renderUserVisible(outcome.error, name, { kind: 'cold', deviceOption: option });
 }
 
 function withOverrides(host: HostDescription, backend: Backend | undefined, behindBridge: boolean, awBits: number | undefined): HostDescription {
@@ -146,23 +154,27 @@ function hostFromSysfs(dir: string): HostDescription {
   return { device, backend: 'iommufd', unit, awBitsFrom: 'mgaw', guest };
 }
 
+/** A verdict's host for people; every text that came from the input is passed through terminalText. */
 function describeHost(v: Verdict): string[] {
   const { host } = v;
   const d = host.device;
-  const unit = host.unit ? ` on DMAR unit ${host.unit.name}${host.unit.address ? ` at ${host.unit.address}` : ''}${host.unit.version ? `, version ${host.unit.version}` : ''}${host.unit.path ? ` (${host.unit.path})` : ''}` : '';
+  const u = host.unit;
+  const unit = u ? ` on DMAR unit ${terminalText(u.name)}${u.address ? ` at ${terminalText(u.address)}` : ''}${u.version ? `, version ${terminalText(u.version)}` : ''}${u.path ? ` (${terminalText(u.path, Infinity)})` : ''}` : '';
   const type = iommuHwInfoTypeName(d.caps.type);
   const aw = d.awBits.kind === 'value' ? `${d.awBits.bits}${host.awBitsFrom === 'mgaw' ? " (the unit's MGAW; QEMU asks the kernel's IOVA ranges, which sysfs does not show)" : ''}` : d.awBits.kind;
   return [
-    `${v.id}: ${d.name}${unit}`,
+    `${terminalText(v.id, Infinity)}: ${terminalText(d.name)}${unit}`,
     `  ${host.backend} backend (${d.qom.type}) · IOMMU type ${d.caps.type}${type ? ` (${type})` : ''} · host aw-bits ${aw}`,
     `  in the guest: ${host.guest.description}`,
-    ...(host.description ? [`  ${host.description}`] : []),
+    // the schema bounds a description's length: it is never cut
+    ...(host.description ? [`  ${terminalText(host.description, Infinity)}`] : []),
   ];
 }
 
 export function checkCommand(argv: readonly string[], io: CliIo): number {
-  const { values } = withUsageErrors('check', () =>
-    parseArgs({
+  const { values } = parseOptions(
+    'check',
+    {
       args: [...argv],
       strict: true,
       allowPositionals: false,
@@ -178,13 +190,15 @@ export function checkCommand(argv: readonly string[], io: CliIo): number {
         json: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
-    }),
+    },
   );
   if (values.help) {
     io.stdout(`${CHECK_HELP}\n`);
     return EXIT.ok;
   }
-  if (values.host !== undefined && values.sysfs !== undefined) throw new UsageError('give --host or --sysfs, not both', 'check');
+  const hostPath = pathOption('--host', values.host);
+  const sysfsPath = pathOption('--sysfs', values.sysfs);
+  if (hostPath !== undefined && sysfsPath !== undefined) throw new UsageError('give --host or --sysfs, not both', 'check');
   const profile = choiceOption('--profile', values.profile, PROFILES) ?? 'seed';
   const backend = choiceOption('--backend', values.backend, ['iommufd', 'legacy'] as const);
   const awBits = integerOption('--host-aw-bits', values['host-aw-bits'], 1, 64);
@@ -192,17 +206,17 @@ export function checkCommand(argv: readonly string[], io: CliIo): number {
 
   const guestText = values.guest ?? defaultGuest(profile);
   // the -device driver name may lead the list; QEMU's own lines name it once
-  const shown = guestText.replace(/^(driver=)?intel-iommu(,|$)/, '');
+  const shown = terminalText(guestText.replace(/^(driver=)?intel-iommu(,|$)/, ''), Infinity);
   // device_init_func() reports a setter's refusal and a realize refusal alike, located at the -device option
   const refuse = (message: string, hints: string): number => {
-    io.stderr(`qemu-system-x86_64: -device intel-iommu${shown === '' ? '' : `,${shown}`}: ${message}\n${hints}`);
+    io.stderr(`qemu-system-x86_64: -device intel-iommu${shown === '' ? '' : `,${shown}`}: ${terminalText(message, Infinity)}\n${hints}`);
     io.stderr(`hiodkit check: QEMU refuses this intel-iommu configuration before any device is attached\n`);
     return EXIT.usage;
   };
   let props: IntelIommuProps;
   try {
-    // QemuOpts warns while it parses, before any property is set
-    props = parseGuestProperties(guestText, profile, { onWarning: (w) => io.stderr(`hiodkit check: warning: ${w}\n`) });
+    // QemuOpts warns while it parses, before any property is set; QEMU's deprecation warning is two lines, each escaped on its own
+    props = parseGuestProperties(guestText, profile, { onWarning: (w) => io.stderr(`hiodkit check: warning: ${w.split('\n').map((l) => terminalText(l, Infinity)).join('\n')}\n`) });
   } catch (e) {
     if (e instanceof PropertyValueError) return refuse(e.reason, '');
     if (e instanceof InputError) throw new InputError(`--guest ${e.path}`, e.reason);
@@ -213,21 +227,29 @@ export function checkCommand(argv: readonly string[], io: CliIo): number {
 
   let hosts: { id: string; host: HostDescription }[];
   let source: string;
-  if (values.host !== undefined) {
-    const path = values.host;
+  if (hostPath !== undefined) {
+    const path = hostPath;
     try {
-      hosts = [{ id: path, host: parseHostDescription(readJsonFile(resolve(io.cwd, path))) }];
+      hosts = [{ id: path, host: readHostFile(resolve(io.cwd, path)) }];
     } catch (e) {
       if (e instanceof InputError && e.path !== path) throw new InputError(`--host ${path}: ${e.path}`, e.reason);
       throw e;
     }
     source = `host ${path}`;
-  } else if (values.sysfs !== undefined) {
-    hosts = [{ id: values.sysfs, host: hostFromSysfs(resolve(io.cwd, values.sysfs)) }];
-    source = `sysfs ${values.sysfs}`;
+  } else if (sysfsPath !== undefined) {
+    hosts = [{ id: sysfsPath, host: hostFromSysfs(resolve(io.cwd, sysfsPath)) }];
+    source = `sysfs ${sysfsPath}`;
   } else {
     hosts = sampleHosts();
     source = `no --host or --sysfs given: the ${hosts.length} sample hosts bundled with hiodkit`;
+  }
+  // a suspicious register is worth a word, but the verdict is QEMU's on the value as given
+  if (hostPath !== undefined || sysfsPath !== undefined) {
+    for (const { host } of hosts) {
+      if (host.device.caps.type !== IOMMU_HW_INFO_TYPE.INTEL_VTD) continue;
+      const { capReg, ecapReg } = host.device.caps.vendorCaps.vtd;
+      for (const w of [...registerWarnings('cap', capReg), ...registerWarnings('ecap', ecapReg)]) io.stderr(`hiodkit check: warning: ${w} The verdict stands on it as given.\n`);
+    }
   }
   const verdicts = hosts.map(({ id, host }) => check(id, withOverrides(host, backend, values['behind-pci-bridge'] === true, awBits), props, profile, stub));
 
@@ -253,11 +275,11 @@ export function checkCommand(argv: readonly string[], io: CliIo): number {
     io.stdout(`${JSON.stringify(out, null, 2)}\n`);
   } else {
     io.stdout(`hiodkit check · profile ${profile} (qemu ${PROFILE_INFO[profile].commit}) · ${stub ? 'CONFIG_VTD_ACCEL off (stub)' : 'CONFIG_VTD_ACCEL on'}\n`);
-    io.stdout(`guest: -device intel-iommu${shown === '' ? '' : `,${shown}`}\n${source}\n`);
+    io.stdout(`guest: -device intel-iommu${shown === '' ? '' : `,${shown}`}\n${terminalText(source, Infinity)}\n`);
     for (const v of verdicts) {
       io.stdout(`\n${describeHost(v).join('\n')}\n`);
       io.stdout(`  ${v.outcome.ok ? 'COMPATIBLE' : 'INCOMPATIBLE'}: decided by ${v.row.id} (${v.row.spec})\n`);
-      if (!v.outcome.ok) io.stdout(`${v.line.split('\n').map((l) => (l === '' ? '' : `    ${l}`)).join('\n').trimEnd()}\n`);
+      if (!v.outcome.ok) io.stdout(`${refusal(v.outcome, v.host, terminalText(v.host.device.name)).split('\n').map((l) => (l === '' ? '' : `    ${l}`)).join('\n').trimEnd()}\n`);
       if (v.host.device.caps.type === 1) {
         io.stdout('  register fields the check reads:\n');
         for (const f of fieldReport(v.host.device, FIELDS_READ[profile])) io.stdout(`    ${f.register} ${f.value}: ${f.field}${f.linux ? ` (${f.linux})` : ''} ${f.bits} = ${f.raw} · ${f.title}: ${f.meaning}\n`);

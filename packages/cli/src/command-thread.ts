@@ -1,5 +1,5 @@
 // main() in the thread bin.ts starts for it: plugin processes record their groups in the registry
-// bin.ts watches, and the terminal facts come from bin.ts, since a thread's own streams are not TTYs.
+// bin.ts watches. The command writes to the process's descriptors itself (io.ts), as in any thread.
 import { parentPort, workerData } from 'node:worker_threads';
 import { adoptProcessGroupRegistry, type ProcessGroupRegistry } from '@hiodkit/conformance';
 import { processIo } from './io.js';
@@ -8,8 +8,6 @@ import { main } from './main.js';
 export interface CommandThreadData {
   readonly argv: readonly string[];
   readonly registry: ProcessGroupRegistry;
-  readonly stdoutIsTTY: boolean;
-  readonly stderrIsTTY: boolean;
 }
 
 export interface CommandThreadResult {
@@ -18,5 +16,5 @@ export interface CommandThreadResult {
 
 const data = workerData as CommandThreadData;
 adoptProcessGroupRegistry(data.registry);
-const code = main(data.argv, processIo({ stdout: data.stdoutIsTTY, stderr: data.stderrIsTTY }));
+const code = main(data.argv, processIo());
 parentPort?.postMessage({ code } satisfies CommandThreadResult);

@@ -1,11 +1,10 @@
-import { parseArgs } from 'node:util';
 import { statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { PROFILES, type ProfileId } from '@hiodkit/core';
-import { PROPERTY_IDS, defaultSeed, formatReport, processPlugin, runConformance, type ConformanceReport, type PluginInput } from '@hiodkit/conformance';
+import { type ConformanceReport, defaultSeed, formatReport, parseKnownFailureOption, type PluginInput, processPlugin, PROPERTY_IDS, runConformance } from '@hiodkit/conformance';
 import { STUB_PLUGINS } from '@hiodkit/stub';
 import { VTD_PLUGINS } from '@hiodkit/vtd';
-import { choiceOption, integerOption, splitCommandLine, withUsageErrors } from './args.js';
+import { choiceOption, integerOption, parseOptions, splitCommandLine } from './args.js';
 import { EXIT, UsageError } from './cli-error.js';
 import type { CliIo } from './io.js';
 import { progressLine } from './progress.js';
@@ -30,7 +29,10 @@ profile, or at --profile.
   --property ID       run only this property (repeatable):
                       ${PROPERTY_IDS.join(', ')}
   --path PATH         replay one counterexample (with --seed and one --property)
-  --known-failure ID  a property the plugin is known to fail (repeatable)
+  --known-failure ID[@SEED:PATH]
+                      a property the plugin is known to fail (repeatable); with
+                      the seed and path of its failure, that case is replayed
+                      first: XFAIL while it fails, XPASS (exit 1) once it passes
   --json FILE         write the report(s) as JSON (schemas/report.schema.json)
   --junit FILE        write JUnit XML
   -h, --help          show this help
@@ -66,8 +68,9 @@ function write(option: string, path: string, text: string): void {
 }
 
 export function conformCommand(argv: readonly string[], io: CliIo): number {
-  const { values } = withUsageErrors('conform', () =>
-    parseArgs({
+  const { values } = parseOptions(
+    'conform',
+    {
       args: [...argv],
       strict: true,
       allowPositionals: false,
@@ -87,7 +90,7 @@ export function conformCommand(argv: readonly string[], io: CliIo): number {
         junit: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
-    }),
+    },
   );
   if (values.help) {
     io.stdout(`${CONFORM_HELP}\n`);
@@ -110,7 +113,7 @@ export function conformCommand(argv: readonly string[], io: CliIo): number {
     ...(timeLimitMs !== undefined ? { timeLimitMs } : {}),
     ...(values.property !== undefined ? { properties: values.property } : {}),
     ...(values.path !== undefined ? { path: values.path } : {}),
-    ...(values['known-failure'] !== undefined ? { knownFailures: values['known-failure'] } : {}),
+    ...(values['known-failure'] !== undefined ? { knownFailures: values['known-failure'].map(parseKnownFailureOption) } : {}),
   };
 
   const targets: { label: string; input: () => PluginInput; profile?: ProfileId }[] = [];

@@ -1,10 +1,11 @@
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { decodeRegister, describeMeaning, parseU64, type RegisterName } from '@hiodkit/core';
+import { terminalText } from '@hiodkit/conformance';
 
-import { withUsageErrors } from './args.js';
+import { parseOptions, pathOption } from './args.js';
 import { EXIT, UsageError } from './cli-error.js';
 import type { CliIo } from './io.js';
+import { registerWarnings } from './register-warnings.js';
 import { readSysfs } from './sysfs.js';
 
 export const DECODE_HELP = `Usage: hiodkit decode (--cap HEX [--ecap HEX] | --sysfs DIR) [--json]
@@ -17,6 +18,9 @@ Decodes VT-d Capability and Extended Capability registers into every named field
                  device directory (/sys/bus/pci/devices/BDF, via its iommu link)
   --json         print JSON instead of a table
   -h, --help     show this help
+
+A register of 0, all ones or with reserved bits set is decoded, with a warning
+on stderr.
 
 Exit codes: 0 decoded, 2 bad usage or bad input.`;
 
@@ -33,8 +37,9 @@ function rows(register: RegisterName, value: bigint) {
 }
 
 export function decodeCommand(argv: readonly string[], io: CliIo): number {
-  const { values } = withUsageErrors('decode', () =>
-    parseArgs({
+  const { values } = parseOptions(
+    'decode',
+    {
       args: [...argv],
       strict: true,
       allowPositionals: false,
@@ -45,7 +50,7 @@ export function decodeCommand(argv: readonly string[], io: CliIo): number {
         json: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
-    }),
+    },
   );
   if (values.help) {
     io.stdout(`${DECODE_HELP}\n`);
@@ -53,9 +58,10 @@ export function decodeCommand(argv: readonly string[], io: CliIo): number {
   }
   const registers: [RegisterName, bigint][] = [];
   let source = '';
-  if (values.sysfs !== undefined) {
+  const sysfsPath = pathOption('--sysfs', values.sysfs);
+  if (sysfsPath !== undefined) {
     if (values.cap !== undefined || values.ecap !== undefined) throw new UsageError('--sysfs reads cap and ecap itself; do not pass --cap or --ecap with it', 'decode');
-    const target = readSysfs(resolve(io.cwd, values.sysfs));
+    const target = readSysfs(resolve(io.cwd, sysfsPath));
     registers.push(['cap', target.unit.cap], ['ecap', target.unit.ecap]);
     source = target.kind === 'unit' ? `DMAR unit ${target.unit.name}` : `${target.bdf} via its iommu link: DMAR unit ${target.unit.name}`;
   } else {
@@ -63,13 +69,14 @@ export function decodeCommand(argv: readonly string[], io: CliIo): number {
     if (values.cap !== undefined) registers.push(['cap', parseU64(values.cap, '--cap')]);
     if (values.ecap !== undefined) registers.push(['ecap', parseU64(values.ecap, '--ecap')]);
   }
+  for (const [name, value] of registers) for (const w of registerWarnings(name, value)) io.stderr(`hiodkit decode: warning: ${w} It is decoded as given.\n`);
   const table = registers.flatMap(([name, value]) => rows(name, value));
   if (values.json) {
     const out = Object.fromEntries(registers.map(([name, value]) => [`${name}Reg`, { value: `0x${value.toString(16)}`, reserved: `0x${decodeRegister(name, value).reserved.toString(16)}`, fields: rows(name, value) }]));
     io.stdout(`${JSON.stringify(source ? { source, ...out } : out, null, 2)}\n`);
     return EXIT.ok;
   }
-  if (source) io.stdout(`${source}\n`);
+  if (source) io.stdout(`${terminalText(source, Infinity)}\n`);
   for (const [name, value] of registers) {
     const decoded = decodeRegister(name, value);
     io.stdout(`${name}_reg = 0x${value.toString(16).padStart(16, '0')}${decoded.reserved !== 0n ? `  (reserved bits set: 0x${decoded.reserved.toString(16)})` : ''}\n`);

@@ -10,7 +10,8 @@ import {
   type AwBitsAnswer,
   type HostIommuDevice,
 } from '@hiodkit/core';
-import { formatSchemaErrors } from '@hiodkit/conformance';
+import { formatSchemaErrors, numberLiteral, type JsonPathSegment } from '@hiodkit/conformance';
+import { parseJsonText, readJsonText } from './json-file.js';
 import { DEFAULT_AT, placeAt, type GuestPlacement } from './placement.js';
 
 export type Backend = 'iommufd' | 'legacy';
@@ -62,35 +63,63 @@ function hostValidator(): ValidateFunction {
 const U64_FIELDS = new Set(['capReg', 'ecapReg', 'hwCaps']);
 const U32_FIELDS = new Set(['type', 'flags']);
 
+/** An Ajv instance path as keys and array indices of `json`. */
+function pathInto(json: unknown, instancePath: string): JsonPathSegment[] {
+  const keys: JsonPathSegment[] = [];
+  let node = json;
+  for (const raw of instancePath.split('/').slice(1)) {
+    const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    keys.push(Array.isArray(node) ? Number(key) : key);
+    node = (node as Record<string, unknown> | undefined)?.[key];
+  }
+  return keys;
+}
+
+/** A problem with a JSON number, showing the number as the file writes it rather than as JSON.parse rounded it; `append` when the line may not show it yet. */
+function asWritten(line: string, value: number, literal: string, append: boolean): string {
+  const rounded = new RegExp(`(?<![\\w.+-])${String(value).replace(/[.+]/g, '\\$&')}(?![\\w.])`, 'g');
+  const rewritten = line.replace(rounded, literal);
+  return append && !rewritten.includes(literal) ? `${rewritten} (got ${literal})` : rewritten;
+}
+
 /** The schema's problems, with u32/u64 fields explained by the integer parsers (why a JSON number is refused). */
-function hostProblems(json: unknown): string[] {
+function hostProblems(json: unknown, text: string | undefined): string[] {
   const v = hostValidator();
   if (v(json)) return [];
   const problems = new Set<string>();
+  const numbersShown = new Set<string>();
   for (const e of v.errors ?? []) {
-    const segments = e.instancePath.split('/').slice(1);
-    const field = segments[segments.length - 1] ?? '';
+    const segments = pathInto(json, e.instancePath);
+    const field = String(segments[segments.length - 1] ?? '');
     const value = segments.reduce<unknown>((node, seg) => (node as Record<string, unknown> | undefined)?.[seg], json);
     const path = segments.join('.');
+    const literal = typeof value !== 'number' ? undefined : ((text === undefined ? undefined : numberLiteral(text, segments)) ?? String(value));
+    // a bad number is shown as written, and said once per field when a line does not say it
+    const shown = (line: string) => {
+      if (literal === undefined) return line;
+      const out = asWritten(line, value as number, literal, !numbersShown.has(path));
+      numbersShown.add(path);
+      return out;
+    };
     if ((U64_FIELDS.has(field) || U32_FIELDS.has(field)) && segments[0] === 'caps') {
       try {
         if (U64_FIELDS.has(field)) parseU64(value, path);
         else parseU32(value, path);
       } catch (err) {
         if (err instanceof InputError) {
-          problems.add(err.message);
+          problems.add(shown(err.message));
           continue;
         }
       }
     }
-    for (const line of formatSchemaErrors([e], '')) problems.add(line.replace(/^\.?/, '').replace(/^: /, '(root): '));
+    for (const line of formatSchemaErrors([e], '')) problems.add(shown(line.replace(/^\.?/, '').replace(/^: /, '(root): ')));
   }
   return [...problems];
 }
 
-/** A host description from parsed JSON; InputError names the first bad field and why. */
-export function parseHostDescription(json: unknown): HostDescription {
-  const problems = hostProblems(json);
+/** A host description from parsed JSON; InputError names the first bad field and why, a bad number as `text` writes it. */
+export function parseHostDescription(json: unknown, text?: string): HostDescription {
+  const problems = hostProblems(json, text);
   if (problems.length > 0) {
     const [first = '', ...rest] = problems;
     const cut = first.indexOf(': ');
@@ -126,4 +155,10 @@ export function parseHostDescription(json: unknown): HostDescription {
     awBitsFrom: 'description',
     guest,
   };
+}
+
+/** Reads a host description file (JSON of at most MAX_JSON_BYTES, keys unique). */
+export function readHostFile(path: string): HostDescription {
+  const text = readJsonText(path);
+  return parseHostDescription(parseJsonText(text, path), text);
 }

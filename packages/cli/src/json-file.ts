@@ -1,5 +1,6 @@
-import { readFileSync, statSync } from 'node:fs';
 import { InputError } from '@hiodkit/core';
+import { duplicateKey } from '@hiodkit/conformance';
+import { readBounded } from './bounded-read.js';
 
 /** Inputs are small descriptions: anything bigger is a mistake, refused before it is read. */
 export const MAX_JSON_BYTES = 1024 * 1024;
@@ -22,28 +23,37 @@ export function jsonDepth(text: string): number {
   return max;
 }
 
-/** Parses JSON text named `source`; errors are InputErrors naming the source and the reason. */
+/** Parses JSON text named `source`; errors are InputErrors naming the source, or the repeated key's path, and the reason. */
 export function parseJsonText(text: string, source: string): unknown {
   const depth = jsonDepth(text);
   if (depth > MAX_JSON_DEPTH) throw new InputError(source, `nested ${depth} levels deep; at most ${MAX_JSON_DEPTH} are allowed`);
+  let json: unknown;
   try {
-    return JSON.parse(text) as unknown;
+    json = JSON.parse(text) as unknown;
   } catch (e) {
     throw new InputError(source, `not valid JSON: ${e instanceof Error ? e.message : String(e)}`);
   }
+  const repeated = duplicateKey(text);
+  if (repeated !== undefined) throw new InputError(repeated, 'is given twice in the same object; which value counts would be a guess, so the file is refused');
+  return json;
 }
 
-/** Reads a JSON file of at most MAX_JSON_BYTES. */
-export function readJsonFile(path: string): unknown {
-  let size: number;
-  try {
-    const stat = statSync(path);
-    if (!stat.isFile()) throw new InputError(path, 'is not a regular file');
-    size = stat.size;
-  } catch (e) {
-    if (e instanceof InputError) throw e;
-    throw new InputError(path, `cannot be read: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+/** JSON text from a file's bytes, which must be UTF-8: a byte-order mark, UTF-16 or other bytes are named, not shown as an invisible token. */
+export function jsonTextOf(bytes: Buffer, source: string): string {
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) throw new InputError(source, 'starts with a UTF-8 byte-order mark (EF BB BF), which JSON does not allow: save it as UTF-8 without a BOM');
+  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
+    throw new InputError(source, `is UTF-16 (it starts with the byte-order mark ${bytes.subarray(0, 2).toString('hex').toUpperCase().replace(/(..)(..)/, '$1 $2')}): save it as UTF-8`);
   }
-  if (size > MAX_JSON_BYTES) throw new InputError(path, `is ${size} bytes; a description may take at most ${MAX_JSON_BYTES}`);
-  return parseJsonText(readFileSync(path, 'utf8'), path);
+  const nul = bytes.indexOf(0);
+  if (nul !== -1) throw new InputError(source, `has a NUL byte at offset ${nul}, which UTF-8 JSON never has (UTF-16 without a byte-order mark does): save it as UTF-8`);
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new InputError(source, 'is not UTF-8 (JSON files must be): save it as UTF-8');
+  }
+}
+
+/** The text of a JSON file of at most MAX_JSON_BYTES. */
+export function readJsonText(path: string): string {
+  return jsonTextOf(readBounded(path, MAX_JSON_BYTES, 'a description'), path);
 }

@@ -1,8 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { InputError } from '@hiodkit/core';
-import { parseHostDescription, type HostDescription } from './host-file.js';
-import { readJsonFile } from './json-file.js';
+import { readHostFile, type HostDescription } from './host-file.js';
 
 /** The hosts that ship with the CLI (hosts/*.json), used when `check` is given no host. */
 export const SAMPLE_HOSTS_DIR = new URL('../hosts/', import.meta.url);
@@ -19,7 +18,7 @@ export function sampleHosts(): SampleHost[] {
     .map((file) => {
       const path = fileURLToPath(new URL(file, SAMPLE_HOSTS_DIR));
       try {
-        return { id: file.replace(/\.json$/, ''), host: parseHostDescription(readJsonFile(path)) };
+        return { id: file.replace(/\.json$/, ''), host: readHostFile(path) };
       } catch (e) {
         if (e instanceof InputError) throw new InputError(`hosts/${file} ${e.path}`, e.reason);
         throw e;

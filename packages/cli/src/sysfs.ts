@@ -1,7 +1,9 @@
-import { existsSync, lstatSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { lstatSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { basename, join } from 'node:path';
 import { InputError, registerField, bitField, type U64 } from '@hiodkit/core';
+import { readBounded } from './bounded-read.js';
 import type { DmarUnit } from './host-file.js';
+import { isSystemError, unreadable } from './system-error.js';
 
 /** What `/sys/class/iommu/dmarN/intel-iommu/` says about one DMAR unit. */
 export interface SysfsUnit extends DmarUnit {
@@ -9,21 +11,31 @@ export interface SysfsUnit extends DmarUnit {
   readonly ecap: U64;
 }
 
+/** A sysfs attribute is one page at most: the kernel's show() writes into a PAGE_SIZE buffer. */
+export const SYSFS_ATTRIBUTE_BYTES = 4096;
+
+/** What is at `path` (lstat with `link`, else stat), or undefined when nothing is; EACCES, ELOOP and the like name the path. */
+function probe(path: string, link = false): Stats | undefined {
+  try {
+    return link ? lstatSync(path) : statSync(path);
+  } catch (e) {
+    if (isSystemError(e) && (e.code === 'ENOENT' || e.code === 'ENOTDIR')) return undefined;
+    throw unreadable(path, e);
+  }
+}
+
+function realpath(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch (e) {
+    throw unreadable(path, e);
+  }
+}
+
 /** A sysfs attribute file: its text, which must end in exactly one newline (sysfs_emit's "%llx\n"). */
 function attribute(dir: string, file: string): string {
   const path = join(dir, file);
-  let text: string;
-  try {
-    const stat = statSync(path);
-    // a FIFO or device would block the read: sysfs attributes are regular files
-    if (!stat.isFile()) throw new InputError(path, 'is not a regular file, as a sysfs attribute is');
-    if (stat.size > 4096) throw new InputError(path, 'is larger than a sysfs attribute can be (4096 bytes)');
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    if (e instanceof InputError) throw e;
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new InputError(path, code === 'ENOENT' ? 'is missing' : `cannot be read (${code ?? String(e)})`);
-  }
+  const text = readBounded(path, SYSFS_ATTRIBUTE_BYTES, 'a sysfs attribute').toString('utf8');
   if (text === '') throw new InputError(path, 'is empty');
   if (!text.endsWith('\n') || text.indexOf('\n') !== text.length - 1) {
     throw new InputError(path, `must be one line ending in a newline, as the kernel writes it (got ${JSON.stringify(text.slice(0, 40))})`);
@@ -42,47 +54,41 @@ function hexAttribute(dir: string, file: string): U64 {
 
 /** Reads one DMAR unit from its directory (dmarN or dmarN/intel-iommu). */
 export function readDmarUnit(dir: string): SysfsUnit {
-  const attrs = existsSync(join(dir, 'intel-iommu')) ? join(dir, 'intel-iommu') : dir;
+  const attrs = probe(join(dir, 'intel-iommu')) ? join(dir, 'intel-iommu') : dir;
   const unitDir = attrs === dir ? join(dir, '..') : dir;
-  const name = basename(realpathSync(unitDir));
+  const name = basename(realpath(unitDir));
   const version = attribute(attrs, 'version');
   if (!/^\d+:\d+$/.test(version)) throw new InputError(join(attrs, 'version'), `must be "major:minor" (got ${JSON.stringify(version.slice(0, 40))})`);
   const address = attribute(attrs, 'address');
   if (!/^[0-9a-f]{1,16}$/.test(address)) throw new InputError(join(attrs, 'address'), `must be lowercase hex (got ${JSON.stringify(address.slice(0, 40))})`);
-  return { name, path: realpathSync(attrs), version, address, cap: hexAttribute(attrs, 'cap'), ecap: hexAttribute(attrs, 'ecap') };
+  return { name, path: realpath(attrs), version, address, cap: hexAttribute(attrs, 'cap'), ecap: hexAttribute(attrs, 'ecap') };
 }
 
 /** What `--sysfs DIR` pointed at: a DMAR unit, or a PCI device and the unit its `iommu` link names. */
 export type SysfsTarget = { readonly kind: 'unit'; readonly unit: SysfsUnit } | { readonly kind: 'pci-device'; readonly bdf: string; readonly unit: SysfsUnit; readonly link: string };
 
-const BDF = /^[0-9a-f]{4}:[0-9a-f]{2}:[0-1][0-9a-f]\.[0-7]$/;
+/** domain:bus:device.function as the kernel names it ("%04x:%02x:%02x.%d"): a VMD domain (10000 and up) takes 5 digits. */
+const BDF = /^[0-9a-f]{4,8}:[0-9a-f]{2}:[0-1][0-9a-f]\.[0-7]$/;
 
 export function readSysfs(dir: string): SysfsTarget {
-  let stat;
+  let stat: Stats;
   try {
     stat = statSync(dir);
   } catch (e) {
-    throw new InputError(dir, `cannot be read (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+    throw unreadable(dir, e);
   }
   if (!stat.isDirectory()) throw new InputError(dir, 'is not a directory');
+  if (probe(join(dir, 'intel-iommu', 'cap')) || probe(join(dir, 'cap'))) return { kind: 'unit', unit: readDmarUnit(dir) };
   const link = join(dir, 'iommu');
-  if (existsSync(join(dir, 'intel-iommu', 'cap')) || existsSync(join(dir, 'cap'))) return { kind: 'unit', unit: readDmarUnit(dir) };
-  let isLink = false;
-  try {
-    isLink = lstatSync(link).isSymbolicLink();
-  } catch {
-    isLink = false;
-  }
-  if (!isLink) throw new InputError(dir, 'is neither a DMAR unit (no intel-iommu/cap) nor a PCI device directory (no iommu link)');
-  const bdf = basename(realpathSync(dir));
+  const linked = probe(link, true);
+  if (!linked) throw new InputError(dir, 'is neither a DMAR unit (no intel-iommu/cap) nor a PCI device directory (no iommu link)');
+  if (linked.isDirectory()) throw new InputError(link, 'is a directory, not the symbolic link sysfs has there: the tree was copied with its links followed (cp -rL?); copy it with cp -a, which keeps links');
+  if (!linked.isSymbolicLink()) throw new InputError(link, 'is not the symbolic link sysfs has there');
+  const bdf = basename(realpath(dir));
   if (!BDF.test(bdf)) throw new InputError(dir, `a PCI device directory is named by its address (dddd:bb:dd.f); got ${JSON.stringify(bdf)}`);
-  let target: string;
-  try {
-    target = realpathSync(link);
-  } catch {
-    throw new InputError(link, 'is a dangling link');
-  }
-  if (!existsSync(join(target, 'intel-iommu'))) throw new InputError(link, `points to ${basename(target)}, which is not an Intel DMAR unit (no intel-iommu directory)`);
+  if (!probe(link)) throw new InputError(link, 'is a dangling link');
+  const target = realpath(link);
+  if (!probe(join(target, 'intel-iommu'))) throw new InputError(link, `points to ${basename(target)}, which is not an Intel DMAR unit (no intel-iommu directory)`);
   return { kind: 'pci-device', bdf, unit: readDmarUnit(target), link };
 }
 

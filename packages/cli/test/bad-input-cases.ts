@@ -9,17 +9,22 @@
  *   {hosts}     packages/cli/hosts (the sample hosts)
  */
 
-export type BadInputArea = 'arguments' | 'host JSON' | 'sysfs' | 'guest properties' | 'protocol';
+export type BadInputArea = 'arguments' | 'host JSON' | 'sysfs' | 'guest properties' | 'protocol' | 'output';
 
-export const BAD_INPUT_AREAS: readonly BadInputArea[] = ['arguments', 'host JSON', 'sysfs', 'guest properties', 'protocol'];
+export const BAD_INPUT_AREAS: readonly BadInputArea[] = ['arguments', 'host JSON', 'sysfs', 'guest properties', 'protocol', 'output'];
 
-/** Something to create under {tmp} before the case runs, keyed by its relative path. */
+/** Something to create under {tmp} before the case runs, keyed by its relative path; `mode` is set once the tree is made. */
 export type TreeEntry =
-  | { readonly kind: 'file'; readonly text: string }
-  | { readonly kind: 'dir' }
+  /** text written as UTF-8, or in `encoding` */
+  | { readonly kind: 'file'; readonly text: string; readonly encoding?: 'utf16le' | 'utf16be' | 'latin1'; readonly mode?: number }
+  | { readonly kind: 'dir'; readonly mode?: number }
   | { readonly kind: 'symlink'; readonly target: string }
   /** `bytes` zero bytes, written with one Buffer.alloc */
-  | { readonly kind: 'zeros'; readonly bytes: number };
+  | { readonly kind: 'zeros'; readonly bytes: number }
+  /** a file of `bytes` bytes that takes no disk: a hole, made by truncate */
+  | { readonly kind: 'sparse'; readonly bytes: number }
+  /** a named pipe with no writer: reading it would wait forever */
+  | { readonly kind: 'fifo' };
 
 export interface BadInputCase {
   /** unique, kebab-case */
@@ -28,15 +33,19 @@ export interface BadInputCase {
   /** what is wrong with the input, for people */
   readonly input: string;
   readonly argv: readonly string[];
+  /** environment variables set for the run (and nothing else of the test's environment) */
+  readonly env?: Readonly<Record<string, string>>;
   readonly files?: Readonly<Record<string, TreeEntry>>;
-  /** 2: bad usage or bad input; 1: the plugin is nonconformant */
-  readonly expectedCode: 1 | 2;
-  /** [the field, file or option the message names, a fragment of the reason, any further fragments] */
-  readonly messageMustContain: readonly [string, string, ...string[]];
+  /** 2: bad usage or bad input; 1: nonconformant or incompatible, 0 decoded (a value used as given, with a warning), or a closed pipe */
+  readonly expectedCode: 0 | 1 | 2;
+  /** [the field, file or option the message names, a fragment of the reason, any further fragments]; [] for nothing on stderr */
+  readonly messageMustContain: readonly [string, string, ...string[]] | readonly [];
   /** where that message is printed: stderr (default) or, for a nonconformance report, stdout */
   readonly stream?: 'stderr' | 'stdout';
   /** the case also runs the real binary in a child process (kept to a handful: it is slow) */
   readonly spawn?: boolean;
+  /** runs only as the real binary, in a child whose stdout is a closed pipe or /dev/full, that cannot override file modes, or that may block */
+  readonly child?: 'stdout-closed' | 'stdout-full' | 'unprivileged' | 'may-block';
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -73,7 +82,12 @@ function hostTextReplacing(search: string, replacement: string): string {
 }
 
 function hostCase(id: string, input: string, text: string, messageMustContain: BadInputCase['messageMustContain'], extra: Partial<BadInputCase> = {}): BadInputCase {
-  return { id, area: 'host JSON', input, argv: ['check', '--host', '{tmp}/host.json'], files: { 'host.json': { kind: 'file', text } }, expectedCode: 2, messageMustContain, ...extra };
+  return hostFileCase(id, input, { kind: 'file', text }, messageMustContain, extra);
+}
+
+/** `check --host {tmp}/host.json` with host.json made as `entry` says. */
+function hostFileCase(id: string, input: string, entry: TreeEntry, messageMustContain: BadInputCase['messageMustContain'], extra: Partial<BadInputCase> = {}): BadInputCase {
+  return { id, area: 'host JSON', input, argv: ['check', '--host', '{tmp}/host.json'], files: { 'host.json': entry }, expectedCode: 2, messageMustContain, ...extra };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -96,9 +110,19 @@ function unitCase(id: string, input: string, overrides: Parameters<typeof unitFi
   return { id, area: 'sysfs', input, argv: ['decode', '--sysfs', '{tmp}/dmar1'], files: unitFiles('dmar1', overrides), expectedCode: 2, messageMustContain };
 }
 
+/** A DMAR unit under {tmp}/dmar1 whose cap is made as `cap` says, read by `decode --sysfs`. */
+function capCase(id: string, input: string, cap: TreeEntry, messageMustContain: BadInputCase['messageMustContain'], extra: Partial<BadInputCase> = {}): BadInputCase {
+  return { id, area: 'sysfs', input, argv: ['decode', '--sysfs', '{tmp}/dmar1'], files: { ...unitFiles('dmar1', { cap: null }), 'dmar1/intel-iommu/cap': cap }, expectedCode: 2, messageMustContain, ...extra };
+}
+
 /** A PCI device directory {tmp}/devices/0000:02:00.0 whose iommu link names ../../iommu/dmar1. */
 function pciDevice(bdf = '0000:02:00.0'): Record<string, TreeEntry> {
   return { [`devices/${bdf}`]: { kind: 'dir' }, [`devices/${bdf}/iommu`]: { kind: 'symlink', target: '../../iommu/dmar1' } };
+}
+
+/** `check --sysfs {tmp}/devices/<bdf>` on the tree `files` makes. */
+function pciCase(id: string, input: string, files: Readonly<Record<string, TreeEntry>>, messageMustContain: BadInputCase['messageMustContain'], bdf = '0000:02:00.0', extra: Partial<BadInputCase> = {}): BadInputCase {
+  return { id, area: 'sysfs', input, argv: ['check', '--sysfs', `{tmp}/devices/${bdf}`], files, expectedCode: 2, messageMustContain, ...extra };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -124,6 +148,9 @@ export const BAD_INPUT_CASES: readonly BadInputCase[] = [
   // ----- arguments -----
   { id: 'args-unknown-command', area: 'arguments', input: 'an unknown command', argv: ['frobnicate'], expectedCode: 2, messageMustContain: ['"frobnicate"', 'unknown command'], spawn: true },
   { id: 'args-no-command', area: 'arguments', input: 'no command at all', argv: [], expectedCode: 2, messageMustContain: ['Usage: hiodkit <command>', 'Commands:'], stream: 'stdout' },
+  { id: 'args-unknown-command-escape', area: 'arguments', input: 'an unknown command that is an escape sequence (clear screen)', argv: ['\x1b[2J'], expectedCode: 2, messageMustContain: ['"\\x1b[2J"', 'unknown command'] },
+  { id: 'args-profile-10000-chars', area: 'arguments', input: 'a --profile of 10 000 characters', argv: ['check', '--profile', 'p'.repeat(10_000)], expectedCode: 2, messageMustContain: ['--profile', '… (10000 chars)" is not one of seed'] },
+  { id: 'args-unknown-option-newline', area: 'arguments', input: 'an unknown option with a line break and a forged line', argv: ['check', '--x\nqemu-system-x86_64: forged'], expectedCode: 2, messageMustContain: ["'--x\\nqemu-system-x86_64: forged'", 'unknown option'] },
   { id: 'args-unknown-option', area: 'arguments', input: 'an unknown option', argv: ['check', '--frob'], expectedCode: 2, messageMustContain: ["'--frob'", 'unknown option'] },
   { id: 'args-positional', area: 'arguments', input: 'a stray positional argument', argv: ['check', 'hosts/server.json'], expectedCode: 2, messageMustContain: ["'hosts/server.json'", 'Unexpected argument'] },
   { id: 'args-missing-value', area: 'arguments', input: '--host without its value', argv: ['check', '--host'], expectedCode: 2, messageMustContain: ["'--host <value>'", 'argument missing'] },
@@ -136,6 +163,8 @@ export const BAD_INPUT_CASES: readonly BadInputCase[] = [
   { id: 'args-runs-huge', area: 'arguments', input: '--runs 2000000000', argv: ['conform', '--runs', '2000000000'], expectedCode: 2, messageMustContain: ['--runs', 'outside 1..1000000'] },
   { id: 'args-seed-not-integer', area: 'arguments', input: '--seed 0x10', argv: ['conform', '--seed', '0x10'], expectedCode: 2, messageMustContain: ['--seed', 'expected an integer, got "0x10"'] },
   { id: 'args-seed-out-of-range', area: 'arguments', input: '--seed 2^31', argv: ['conform', '--seed', '2147483648'], expectedCode: 2, messageMustContain: ['--seed', 'outside -2147483648..2147483647'] },
+  { id: 'args-seed-env-out-of-range', area: 'arguments', input: 'HIODKIT_SEED past the range --seed takes', argv: [...CONFORM_VTD], env: { HIODKIT_SEED: '99999999999' }, expectedCode: 2, messageMustContain: ['HIODKIT_SEED', '99999999999 is outside -2147483648..2147483647'] },
+  { id: 'args-seed-env-hex', area: 'arguments', input: 'HIODKIT_SEED in hex', argv: [...CONFORM_VTD], env: { HIODKIT_SEED: '0x10' }, expectedCode: 2, messageMustContain: ['HIODKIT_SEED', 'expected an integer, got "0x10"'] },
   { id: 'args-time-limit-zero', area: 'arguments', input: '--time-limit 0', argv: ['conform', '--time-limit', '0'], expectedCode: 2, messageMustContain: ['--time-limit', 'outside 1..3600000'] },
   { id: 'args-profile-unknown', area: 'arguments', input: 'an unknown --profile', argv: ['check', '--profile', 'latest'], expectedCode: 2, messageMustContain: ['--profile', '"latest" is not one of seed, bridge, relaxed, fsts, pasid'] },
   { id: 'args-conform-profile-unknown', area: 'arguments', input: 'an unknown conform --profile', argv: ['conform', '--profile', 'v10'], expectedCode: 2, messageMustContain: ['--profile', '"v10" is not one of'] },
@@ -146,11 +175,26 @@ export const BAD_INPUT_CASES: readonly BadInputCase[] = [
   { id: 'args-export-without-plugin', area: 'arguments', input: '--export without --plugin', argv: ['conform', '--export', 'plugin'], expectedCode: 2, messageMustContain: ['--export', 'names an export of --plugin'] },
   { id: 'args-path-without-seed', area: 'arguments', input: '--path without --seed', argv: [...CONFORM_VTD, '--property', 'contract', '--path', '0:0'], expectedCode: 2, messageMustContain: ['replay path', 'needs the seed it was found with'] },
   { id: 'args-path-two-properties', area: 'arguments', input: '--path with two --property', argv: [...CONFORM_VTD, '--seed', '1', '--property', 'contract', '--property', 'stub', '--path', '0:0'], expectedCode: 2, messageMustContain: ['replay path', 'needs exactly one property'] },
+  ...(
+    [
+      ['x-y', 'x:y', 'not a number'],
+      ['negative', '-1', 'a negative index'],
+      ['exponent', '1e3', 'an exponent'],
+      ['empty', '', 'empty'],
+      ['leading-zero', '01:2', 'a leading zero'],
+    ] as const
+  ).map(([id, path, what]): BadInputCase => ({ id: `args-path-form-${id}`, area: 'arguments', input: `--path ${JSON.stringify(path)}: ${what}, not fast-check's form`, argv: [...CONFORM_VTD, '--seed', '1', '--property', 'contract', `--path=${path}`], expectedCode: 2, messageMustContain: ['path', 'is not a fast-check path', "joined by ':'"] })),
+  { id: 'args-path-deep', area: 'arguments', input: 'a 10,001-step --path', argv: [...CONFORM_VTD, '--seed', '1', '--property', 'contract', '--path', Array.from({ length: 10_001 }, () => '0').join(':')], expectedCode: 2, messageMustContain: ['path', 'has 10001 steps; a replay path has at most 10000'] },
+  { id: 'args-path-past-the-run', area: 'arguments', input: '--path 5000 for a run of --runs 1', argv: [...CONFORM_VTD, '--seed', '1', '--property', 'contract', '--path', '5000'], expectedCode: 2, messageMustContain: ['path "5000"', 'starts at case 5000, but this run makes', 'replay with the --runs'] },
+  { id: 'args-path-huge-index', area: 'arguments', input: '--path 999999999, which fast-check would generate its way up to', argv: [...CONFORM_VTD, '--seed', '1', '--property', 'contract', '--path', '999999999'], expectedCode: 2, messageMustContain: ['path "999999999"', 'starts at case 999999999'] },
+  { id: 'args-path-past-the-shrinks', area: 'arguments', input: '--path 0:99999999, a shrink step no case has', argv: [...CONFORM_VTD, '--seed', '1', '--property', 'contract', '--path', '0:99999999'], expectedCode: 2, messageMustContain: ['path 0:99999999', 'does not name a case of contract with seed 1'] },
+  { id: 'args-known-failure-bad-form', area: 'arguments', input: '--known-failure with a seed but no path', argv: [...CONFORM_VTD, '--known-failure', 'contract@5'], expectedCode: 2, messageMustContain: ['--known-failure "contract@5"', 'ID@SEED:PATH'] },
   { id: 'args-property-unknown', area: 'arguments', input: 'an unknown --property ID', argv: [...CONFORM_VTD, '--property', 'no-such-property'], expectedCode: 2, messageMustContain: ['"no-such-property"', 'unknown property ID'] },
-  { id: 'args-known-failure-unknown', area: 'arguments', input: 'an unknown --known-failure ID', argv: [...CONFORM_VTD, '--known-failure', 'flaky'], expectedCode: 2, messageMustContain: ['knownFailures: unknown property ID "flaky"', 'known: contract'] },
+  { id: 'args-known-failure-unknown', area: 'arguments', input: 'an unknown --known-failure ID', argv: [...CONFORM_VTD, '--known-failure', 'flaky'], expectedCode: 2, messageMustContain: ['knownFailures[0]: unknown property ID "flaky"', 'known: contract'] },
   { id: 'args-exec-unterminated-quote', area: 'arguments', input: '--exec with an unterminated quote', argv: ['conform', '--exec', 'node "my plugin.mjs'], expectedCode: 2, messageMustContain: ['--exec', 'unterminated " quote'] },
   { id: 'args-exec-empty', area: 'arguments', input: 'an empty --exec', argv: ['conform', '--exec', '   '], expectedCode: 2, messageMustContain: ['--exec', 'the command is empty'] },
   { id: 'args-host-aw-bits-zero', area: 'arguments', input: '--host-aw-bits 0', argv: ['check', '--host-aw-bits', '0'], expectedCode: 2, messageMustContain: ['--host-aw-bits', '0 is outside 1..64'] },
+  { id: 'args-host-aw-bits-huge', area: 'arguments', input: '--host-aw-bits 99999999999999999999, past 2^53', argv: ['check', '--host-aw-bits', '99999999999999999999'], expectedCode: 2, messageMustContain: ['--host-aw-bits', '99999999999999999999 is outside 1..64'] },
   { id: 'args-host-aw-bits-65', area: 'arguments', input: '--host-aw-bits 65', argv: ['check', '--host-aw-bits', '65'], expectedCode: 2, messageMustContain: ['--host-aw-bits', '65 is outside 1..64'] },
   { id: 'args-decode-nothing', area: 'arguments', input: 'decode with no register', argv: ['decode'], expectedCode: 2, messageMustContain: ['--cap HEX', 'give'] },
   { id: 'args-decode-cap-not-hex', area: 'arguments', input: 'decode --cap xyz', argv: ['decode', '--cap', 'xyz'], expectedCode: 2, messageMustContain: ['--cap', '"xyz" is not hexadecimal'] },
@@ -159,11 +203,21 @@ export const BAD_INPUT_CASES: readonly BadInputCase[] = [
   { id: 'args-decode-ecap-uppercase-bare', area: 'arguments', input: 'decode --ecap in bare uppercase hex', argv: ['decode', '--ecap', 'F050DA'], expectedCode: 2, messageMustContain: ['--ecap', 'is not hexadecimal'] },
   { id: 'args-json-unwritable', area: 'arguments', input: 'conform --json into a directory that does not exist', argv: [...CONFORM_VTD, '--property', 'contract', '--json', '{tmp}/no-such-dir/report.json'], expectedCode: 2, messageMustContain: ['{tmp}/no-such-dir/report.json', 'ENOENT'] },
   { id: 'args-junit-unwritable', area: 'arguments', input: 'conform --junit onto a directory', argv: [...CONFORM_VTD, '--property', 'contract', '--junit', '{tmp}'], expectedCode: 2, messageMustContain: ['{tmp}', 'EISDIR'] },
+  { id: 'args-repeated-profile', area: 'arguments', input: '--profile given twice', argv: ['check', '--profile', 'seed', '--profile', 'relaxed'], expectedCode: 2, messageMustContain: ['--profile', 'given twice ("seed", then "relaxed"); give it once'] },
+  { id: 'args-repeated-cap', area: 'arguments', input: 'decode --cap given twice', argv: ['decode', '--cap', '0x1', '--cap=0x2'], expectedCode: 2, messageMustContain: ['--cap', 'given twice ("0x1", then "0x2")'] },
+  { id: 'args-repeated-host', area: 'arguments', input: '--host given twice, the same file both times', argv: ['check', '--host', '{hosts}/server.json', '--host', '{hosts}/server.json'], expectedCode: 2, messageMustContain: ['--host', 'given twice'] },
+  { id: 'args-repeated-conform-seed', area: 'arguments', input: 'conform --seed given twice', argv: [...CONFORM_VTD, '--seed', '1', '--seed', '2'], expectedCode: 2, messageMustContain: ['--seed', 'given twice ("1", then "2")'] },
+  { id: 'args-repeated-runs', area: 'arguments', input: 'conform --runs given twice (CONFORM_VTD already sets it)', argv: [...CONFORM_VTD, '--runs', '5'], expectedCode: 2, messageMustContain: ['--runs', 'given twice ("1", then "5")'] },
+  { id: 'args-sysfs-empty', area: 'arguments', input: "check --sysfs ''", argv: ['check', '--sysfs', ''], expectedCode: 2, messageMustContain: ['--sysfs', 'the path is empty'] },
+  { id: 'args-decode-sysfs-empty', area: 'arguments', input: "decode --sysfs=''", argv: ['decode', '--sysfs='], expectedCode: 2, messageMustContain: ['--sysfs', 'the path is empty'] },
+  { id: 'args-host-empty', area: 'arguments', input: "check --host ''", argv: ['check', '--host', ''], expectedCode: 2, messageMustContain: ['--host', 'the path is empty'] },
+  { id: 'args-decode-cap-reserved', area: 'arguments', input: 'decode --cap with reserved bits 58:57 set: decoded, with a warning', argv: ['decode', '--cap', '0x600000000000000'], expectedCode: 0, messageMustContain: ['hiodkit decode: warning: cap_reg 0x600000000000000', 'reserved bits set, 58:57 (0x600000000000000)'] },
+  { id: 'args-decode-ecap-zero', area: 'arguments', input: 'decode --ecap 0: decoded, with a warning', argv: ['decode', '--cap', '0xd2008c40660462', '--ecap', '0'], expectedCode: 0, messageMustContain: ['hiodkit decode: warning: ecap_reg is 0', 'is the value right?'] },
   { id: 'args-decode-sysfs-and-cap', area: 'arguments', input: 'decode --sysfs with --cap', argv: ['decode', '--sysfs', '/sys/class/iommu/dmar0', '--cap', '0x1'], expectedCode: 2, messageMustContain: ['--sysfs', 'do not pass --cap or --ecap with it'] },
 
   // ----- host JSON -----
-  { id: 'host-missing-file', area: 'host JSON', input: 'the file does not exist', argv: ['check', '--host', '{tmp}/missing.json'], expectedCode: 2, messageMustContain: ['{tmp}/missing.json', 'cannot be read: ENOENT'], spawn: true },
-  { id: 'host-directory', area: 'host JSON', input: 'a directory', argv: ['check', '--host', '{tmp}/dir.json'], files: { 'dir.json': { kind: 'dir' } }, expectedCode: 2, messageMustContain: ['{tmp}/dir.json', 'is not a regular file'] },
+  { id: 'host-missing-file', area: 'host JSON', input: 'the file does not exist', argv: ['check', '--host', '{tmp}/missing.json'], expectedCode: 2, messageMustContain: ['{tmp}/missing.json', 'cannot be read: no such file or directory (ENOENT)'], spawn: true },
+  { id: 'host-directory', area: 'host JSON', input: 'a directory', argv: ['check', '--host', '{tmp}/dir.json'], files: { 'dir.json': { kind: 'dir' } }, expectedCode: 2, messageMustContain: ['{tmp}/dir.json', 'is a directory, not a regular file'] },
   hostCase('host-not-json', 'not JSON', '{ name: 0000:17:00.0 }', ['{tmp}/host.json', 'not valid JSON']),
   hostCase('host-empty-file', 'an empty file', '', ['{tmp}/host.json', 'not valid JSON']),
   hostCase('host-top-level-array', 'a JSON array at the top', '[]', ['(root)', 'must be object']),
@@ -174,7 +228,7 @@ export const BAD_INPUT_CASES: readonly BadInputCase[] = [
   hostCase('host-name-number', 'name as a number', hostWith('name', 23), ['name', 'must be string']),
   hostCase('host-caps-array', 'caps as an array', hostWith('caps', []), ['caps', 'must be object']),
   hostCase('host-cap-reg-number', 'capReg as a JSON number', hostWith('caps.vtd.capReg', 4096), ['caps.vtd.capReg', 'a u64 is written as a hex string, not a JSON number']),
-  hostCase('host-cap-reg-above-2-53', 'capReg 18446744073709551615 as a JSON number', hostTextReplacing('"0x9ed008c40780466"', '18446744073709551615'), ['caps.vtd.capReg', 'above 2^53 and cannot be read exactly']),
+  hostCase('host-cap-reg-above-2-53', 'capReg 18446744073709551615 as a JSON number', hostTextReplacing('"0x9ed008c40780466"', '18446744073709551615'), ['caps.vtd.capReg', '18446744073709551615 is above 2^53 and cannot be read exactly']),
   hostCase('host-type-negative', 'caps.type -1', hostWith('caps.type', -1), ['caps.type', '-1 is negative; a u32 is unsigned']),
   hostCase('host-type-above-u32', 'caps.type 2^32', hostWith('caps.type', 4294967296), ['caps.type', 'does not fit a u32']),
   hostCase('host-flags-fraction', 'caps.vtd.flags 0.5', hostWith('caps.vtd.flags', 0.5), ['caps.vtd.flags', '0.5 is not an integer']),
@@ -203,19 +257,33 @@ export const BAD_INPUT_CASES: readonly BadInputCase[] = [
   hostCase('host-pci-unknown-bridge', 'pci.at with an unknown bridge type', hostWith('pci', { at: ['pxb-pcie@1c.0', '00.0'] }), ['pci.at[0]', 'unknown bridge type "pxb-pcie"']),
   hostCase('host-pci-root-port-behind-bridge', 'pci.at with a root port behind a PCI bridge', hostWith('pci', { at: ['pcie-pci-bridge@03.0', 'pcie-root-port@01.0', '00.0'] }), ['pci.at[1]', 'a pcie-root-port plugs only into the root bus pcie.0']),
   hostCase('host-pci-empty', 'pci.at empty', hostWith('pci', { at: [] }), ['pci.at', 'must NOT have fewer than 1 items']),
+  hostCase('host-cap-reg-zero', 'capReg 0: the verdict stands, with a warning', hostWith('caps.vtd.capReg', '0x0'), ['hiodkit check: warning: cap_reg is 0', 'is the value right? The verdict stands on it as given.'], { expectedCode: 1 }),
+  hostCase('host-cap-reg-all-ones', 'capReg all ones: the verdict stands, with a warning', hostWith('caps.vtd.capReg', '0xffffffffffffffff'), ['hiodkit check: warning: cap_reg is 0xffffffffffffffff', 'what a read from an absent device returns'], { expectedCode: 1 }),
+  hostCase('host-ecap-reg-reserved', 'ecapReg with reserved bits 63:62 set: the verdict stands, with a warning', hostWith('caps.vtd.ecapReg', '0xc003ee9e86f050df'), ['hiodkit check: warning: ecap_reg 0xc003ee9e86f050df', 'reserved bits set, 63:62 (0xc000000000000000)'], { expectedCode: 1 }),
+  hostCase('host-name-newline', 'a name with a line break and a forged QEMU line: shown escaped, on its line', hostWith('name', '0000:17:00.0\nqemu-system-x86_64: forged'), ['0000:17:00.0\\nqemu-system-x86_64: forged', 'INCOMPATIBLE'], { expectedCode: 1, stream: 'stdout' }),
+  hostCase('host-description-escape', 'a description that clears the screen: shown escaped', hostWith('description', '\x1b[2J\x1b[Hcleared \u202eevil'), ['\\x1b[2J\\x1b[Hcleared \\u202eevil', 'INCOMPATIBLE'], { expectedCode: 1, stream: 'stdout' }),
+  { id: 'host-unreadable', area: 'host JSON', input: 'a file its user may not read (EACCES)', argv: ['check', '--host', '{tmp}/host.json'], files: { 'host.json': { kind: 'file', text: BASE_HOST_TEXT, mode: 0o000 } }, child: 'unprivileged', expectedCode: 2, messageMustContain: ['{tmp}/host.json', 'cannot be read: permission denied (EACCES)'] },
+  { id: 'host-proc-pagemap', area: 'host JSON', input: '/proc/self/pagemap: size 0, and it never ends', argv: ['check', '--host', '/proc/self/pagemap'], expectedCode: 2, messageMustContain: ['/proc/self/pagemap', 'reads as more than 1048576 bytes though its size says 0; a description may take at most 1048576'] },
+  { id: 'host-dev-zero', area: 'host JSON', input: '/dev/zero', argv: ['check', '--host', '/dev/zero'], expectedCode: 2, messageMustContain: ['/dev/zero', 'is a character device, not a regular file'] },
+  hostFileCase('host-fifo', 'a FIFO with no writer', { kind: 'fifo' }, ['{tmp}/host.json', 'is a FIFO, not a regular file'], { child: 'may-block' }),
+  hostFileCase('host-sparse-1-tib', 'a sparse file of 1 TiB', { kind: 'sparse', bytes: 2 ** 40 }, ['{tmp}/host.json', 'is 1099511627776 bytes; a description may take at most 1048576']),
+  hostCase('host-duplicate-key', 'caps.vtd.capReg twice, with different values', hostTextReplacing('"capReg": "0x9ed008c40780466"', '"capReg": "0x9ed008c40780466",\n      "capReg": "0x9ed008c40780400"'), ['caps.vtd.capReg', 'is given twice in the same object']),
+  hostCase('host-duplicate-key-top', 'name twice', hostTextReplacing('"name": "0000:17:00.0"', '"name": "0000:17:00.0", "name": "0000:18:00.0"'), ['name', 'is given twice in the same object']),
+  hostCase('host-duplicate-key-escaped', 'awBits twice, once spelled with an escape', hostTextReplacing('"awBits": 48', '"awBits": 48, "aw\\u0042its": 39'), ['awBits', 'is given twice in the same object']),
+  hostCase('host-utf8-bom', 'UTF-8 with a byte-order mark', `\ufeff${BASE_HOST_TEXT}`, ['{tmp}/host.json', 'starts with a UTF-8 byte-order mark (EF BB BF)']),
+  hostFileCase('host-utf16le', 'UTF-16LE with its byte-order mark', { kind: 'file', text: `\ufeff${BASE_HOST_TEXT}`, encoding: 'utf16le' }, ['{tmp}/host.json', 'is UTF-16 (it starts with the byte-order mark FF FE): save it as UTF-8']),
+  hostFileCase('host-utf16be', 'UTF-16BE with its byte-order mark', { kind: 'file', text: `\ufeff${BASE_HOST_TEXT}`, encoding: 'utf16be' }, ['{tmp}/host.json', 'is UTF-16 (it starts with the byte-order mark FE FF)']),
+  hostFileCase('host-utf16le-no-bom', 'UTF-16LE without a byte-order mark', { kind: 'file', text: BASE_HOST_TEXT, encoding: 'utf16le' }, ['{tmp}/host.json', 'has a NUL byte at offset 1, which UTF-8 JSON never has']),
+  hostFileCase('host-latin1', 'Latin-1 text (an é in the description)', { kind: 'file', text: hostWith('description', 'café'), encoding: 'latin1' }, ['{tmp}/host.json', 'is not UTF-8']),
+  hostCase('host-aw-bits-huge', 'awBits 99999999999999999999, which JSON.parse rounds to 1e20', hostTextReplacing('"awBits": 48', '"awBits": 99999999999999999999'), ['awBits', 'must be <= 64 (got 99999999999999999999)']),
+  hostCase('host-aw-bits-1e400', 'awBits 1e400, which JSON.parse reads as Infinity', hostTextReplacing('"awBits": 48', '"awBits": 1e400'), ['awBits', 'must be integer (got 1e400)']),
+  hostCase('host-type-huge', 'caps.type 99999999999999999999', hostTextReplacing('"type": 1', '"type": 99999999999999999999'), ['caps.type', '99999999999999999999 is above 2^53']),
+  hostCase('host-cap-reg-exponent', 'capReg 4.096e3, a JSON number in exponent form', hostTextReplacing('"0x9ed008c40780466"', '4.096e3'), ['caps.vtd.capReg', 'not a JSON number (got 4.096e3; write "0x1000")']),
 
   // ----- sysfs -----
-  { id: 'sysfs-missing', area: 'sysfs', input: 'the directory does not exist', argv: ['check', '--sysfs', '{tmp}/no-such-dir'], expectedCode: 2, messageMustContain: ['{tmp}/no-such-dir', 'cannot be read (ENOENT)'], spawn: true },
+  { id: 'sysfs-missing', area: 'sysfs', input: 'the directory does not exist', argv: ['check', '--sysfs', '{tmp}/no-such-dir'], expectedCode: 2, messageMustContain: ['{tmp}/no-such-dir', 'cannot be read: no such file or directory (ENOENT)'], spawn: true },
   { id: 'sysfs-not-a-dir', area: 'sysfs', input: 'a regular file', argv: ['check', '--sysfs', '{tmp}/cap'], files: { cap: { kind: 'file', text: 'd2008c40660462\n' } }, expectedCode: 2, messageMustContain: ['{tmp}/cap', 'is not a directory'] },
-  {
-    id: 'sysfs-unit-cap-missing',
-    area: 'sysfs',
-    input: 'a PCI device whose unit has no cap file',
-    argv: ['check', '--sysfs', '{tmp}/devices/0000:02:00.0'],
-    files: { ...unitFiles('iommu/dmar1', { cap: null }), ...pciDevice() },
-    expectedCode: 2,
-    messageMustContain: ['iommu/dmar1/intel-iommu/cap', 'is missing'],
-  },
+  pciCase('sysfs-unit-cap-missing', 'a PCI device whose unit has no cap file', { ...unitFiles('iommu/dmar1', { cap: null }), ...pciDevice() }, ['iommu/dmar1/intel-iommu/cap', 'cannot be read: no such file or directory (ENOENT)']),
   { id: 'sysfs-unit-cap-missing-direct', area: 'sysfs', input: 'a unit directory without a cap file', argv: ['decode', '--sysfs', '{tmp}/dmar1'], files: unitFiles('dmar1', { cap: null }), expectedCode: 2, messageMustContain: ['{tmp}/dmar1', 'is neither a DMAR unit (no intel-iommu/cap)'] },
   unitCase('sysfs-cap-empty', 'cap is empty', { cap: '' }, ['dmar1/intel-iommu/cap', 'is empty']),
   unitCase('sysfs-cap-not-hex', 'cap is "xyz\\n"', { cap: 'xyz\n' }, ['dmar1/intel-iommu/cap', 'must be lowercase hex without 0x']),
@@ -227,43 +295,34 @@ export const BAD_INPUT_CASES: readonly BadInputCase[] = [
   unitCase('sysfs-ecap-17-digits', 'ecap with 17 hex digits', { ecap: '10000000000000000\n' }, ['dmar1/intel-iommu/ecap', 'at most 16 digits']),
   unitCase('sysfs-version-malformed', 'version "5.0"', { version: '5.0\n' }, ['dmar1/intel-iommu/version', 'must be "major:minor"']),
   unitCase('sysfs-address-malformed', 'address "0xfed91000"', { address: '0xfed91000\n' }, ['dmar1/intel-iommu/address', 'must be lowercase hex']),
-  {
-    id: 'sysfs-dangling-link',
-    area: 'sysfs',
-    input: "a PCI device whose iommu link dangles",
-    argv: ['check', '--sysfs', '{tmp}/devices/0000:02:00.0'],
-    files: pciDevice(),
-    expectedCode: 2,
-    messageMustContain: ['0000:02:00.0/iommu', 'is a dangling link'],
-  },
-  {
-    id: 'sysfs-link-not-intel',
-    area: 'sysfs',
-    input: 'a PCI device whose iommu link names a non-Intel unit',
-    argv: ['check', '--sysfs', '{tmp}/devices/0000:02:00.0'],
-    files: { 'iommu/dmar1': { kind: 'dir' }, 'iommu/dmar1/amd-iommu': { kind: 'dir' }, ...pciDevice() },
-    expectedCode: 2,
-    messageMustContain: ['0000:02:00.0/iommu', 'points to dmar1, which is not an Intel DMAR unit'],
-  },
+  pciCase('sysfs-dangling-link', 'a PCI device whose iommu link dangles', pciDevice(), ['0000:02:00.0/iommu', 'is a dangling link']),
+  pciCase('sysfs-link-not-intel', 'a PCI device whose iommu link names a non-Intel unit', { 'iommu/dmar1': { kind: 'dir' }, 'iommu/dmar1/amd-iommu': { kind: 'dir' }, ...pciDevice() }, ['0000:02:00.0/iommu', 'points to dmar1, which is not an Intel DMAR unit']),
   { id: 'sysfs-neither', area: 'sysfs', input: 'a directory that is neither a unit nor a PCI device', argv: ['check', '--sysfs', '{tmp}/empty'], files: { empty: { kind: 'dir' } }, expectedCode: 2, messageMustContain: ['{tmp}/empty', 'is neither a DMAR unit'] },
+  pciCase('sysfs-pci-bad-name', 'a PCI device directory not named by its address', { ...unitFiles('iommu/dmar1'), ...pciDevice('nic0') }, ['{tmp}/devices/nic0', 'a PCI device directory is named by its address (dddd:bb:dd.f); got "nic0"'], 'nic0'),
+  pciCase('sysfs-link-cap-garbage', "a PCI device whose unit's cap has trailing garbage", { ...unitFiles('iommu/dmar1', { cap: 'd2008c40660462 junk\n' }), ...pciDevice() }, ['iommu/dmar1/intel-iommu/cap', 'must be lowercase hex without 0x']),
+
+  { id: 'sysfs-cap-zero', area: 'sysfs', input: 'cap 0: decoded, with a warning', argv: ['decode', '--sysfs', '{tmp}/dmar1'], files: unitFiles('dmar1', { cap: '0\n' }), expectedCode: 0, messageMustContain: ['hiodkit decode: warning: cap_reg is 0', 'It is decoded as given.'] },
+  pciCase('sysfs-ecap-all-ones-check', 'ecap all ones: the verdict stands, with a warning', { ...unitFiles('iommu/dmar1', { ecap: 'ffffffffffffffff\n' }), ...pciDevice() }, ['hiodkit check: warning: ecap_reg is 0xffffffffffffffff', 'The verdict stands on it as given.'], '0000:02:00.0', { expectedCode: 1 }),
+  { id: 'sysfs-unit-name-newline', area: 'sysfs', input: 'a unit directory whose name has a line break: shown escaped', argv: ['decode', '--sysfs', '{tmp}/dmar1\nforged'], files: unitFiles('dmar1\nforged'), expectedCode: 0, messageMustContain: ['DMAR unit dmar1\\nforged', 'cap_reg = 0x00d2008c40660462'], stream: 'stdout' },
+  capCase('sysfs-cap-pagemap', 'cap linked to /proc/self/pagemap (size 0, endless)', { kind: 'symlink', target: '/proc/self/pagemap' }, ['dmar1/intel-iommu/cap', 'reads as more than 4096 bytes though its size says 0; a sysfs attribute may take at most 4096']),
+  capCase('sysfs-cap-dev-zero', 'cap linked to /dev/zero', { kind: 'symlink', target: '/dev/zero' }, ['dmar1/intel-iommu/cap', 'is a character device, not a regular file']),
+  capCase('sysfs-cap-fifo', 'cap a FIFO with no writer', { kind: 'fifo' }, ['dmar1/intel-iommu/cap', 'is a FIFO, not a regular file'], { child: 'may-block' }),
+  capCase('sysfs-cap-sparse', 'cap a sparse file of 1 TiB', { kind: 'sparse', bytes: 2 ** 40 }, ['dmar1/intel-iommu/cap', 'is 1099511627776 bytes; a sysfs attribute may take at most 4096']),
+  capCase('sysfs-cap-unreadable', 'cap its user may not read (EACCES)', { kind: 'file', text: 'd2008c40660462\n', mode: 0o000 }, ['dmar1/intel-iommu/cap', 'cannot be read: permission denied (EACCES)'], { child: 'unprivileged' }),
   {
-    id: 'sysfs-pci-bad-name',
+    id: 'sysfs-dir-unreadable',
     area: 'sysfs',
-    input: 'a PCI device directory not named by its address',
-    argv: ['check', '--sysfs', '{tmp}/devices/nic0'],
-    files: { ...unitFiles('iommu/dmar1'), 'devices/nic0': { kind: 'dir' }, 'devices/nic0/iommu': { kind: 'symlink', target: '../../iommu/dmar1' } },
+    input: 'a unit directory its user may not search (EACCES)',
+    argv: ['decode', '--sysfs', '{tmp}/dmar1'],
+    files: { ...unitFiles('dmar1'), dmar1: { kind: 'dir', mode: 0o000 } },
+    child: 'unprivileged',
     expectedCode: 2,
-    messageMustContain: ['{tmp}/devices/nic0', 'a PCI device directory is named by its address (dddd:bb:dd.f); got "nic0"'],
+    messageMustContain: ['{tmp}/dmar1', 'cannot be read: permission denied (EACCES)'],
   },
-  {
-    id: 'sysfs-link-cap-garbage',
-    area: 'sysfs',
-    input: "a PCI device whose unit's cap has trailing garbage",
-    argv: ['check', '--sysfs', '{tmp}/devices/0000:02:00.0'],
-    files: { ...unitFiles('iommu/dmar1', { cap: 'd2008c40660462 junk\n' }), ...pciDevice() },
-    expectedCode: 2,
-    messageMustContain: ['iommu/dmar1/intel-iommu/cap', 'must be lowercase hex without 0x'],
-  },
+  { id: 'sysfs-loop', area: 'sysfs', input: 'a symbolic link to itself', argv: ['check', '--sysfs', '{tmp}/loop'], files: { loop: { kind: 'symlink', target: 'loop' } }, expectedCode: 2, messageMustContain: ['{tmp}/loop', '(ELOOP)'] },
+  pciCase('sysfs-iommu-link-loop', 'a PCI device whose iommu link is a loop', { 'devices/0000:02:00.0': { kind: 'dir' }, 'devices/0000:02:00.0/iommu': { kind: 'symlink', target: 'iommu' } }, ['0000:02:00.0/iommu', '(ELOOP)']),
+  pciCase('sysfs-iommu-directory', 'a PCI device whose iommu is a directory (a copy made with cp -rL)', { 'devices/0000:02:00.0': { kind: 'dir' }, ...unitFiles('devices/0000:02:00.0/iommu') }, ['0000:02:00.0/iommu', 'is a directory, not the symbolic link sysfs has there', 'cp -a']),
+  pciCase('sysfs-pci-domain-9-digits', 'a PCI device directory whose domain has 9 hex digits', { ...unitFiles('iommu/dmar1'), ...pciDevice('100000000:01:00.0') }, ['{tmp}/devices/100000000:01:00.0', 'is named by its address'], '100000000:01:00.0'),
 
   // ----- guest properties -----
   { id: 'guest-unknown-property', area: 'guest properties', input: 'an unknown property', argv: ['check', '--guest', 'x-scalable-mode=on,x-flts=on,caching-mode=on,nesting=on'], expectedCode: 2, messageMustContain: ['--guest nesting', "Property 'intel-iommu.nesting' not found"] },
@@ -290,4 +349,11 @@ export const BAD_INPUT_CASES: readonly BadInputCase[] = [
   execCase('protocol-hello-invalid', 'the hello lacks implements', 'hello-no-implements.mjs', 2, ['hello', "must have required property 'implements'"]),
   { id: 'protocol-command-not-found', area: 'protocol', input: 'the command does not exist', argv: ['conform', '--exec', '{tmp}/no-such-plugin'], expectedCode: 2, messageMustContain: ['{tmp}/no-such-plugin', 'ENOENT'] },
   execCase('protocol-invalid-answer', 'an answer line that breaks the schema', 'invalid-answer.mjs', 1, ['answer.outcome.ok', 'which is not an Outcome', '\\"outcome\\":{\\"ok\\":\\"yes\\"}}"'], ['--property', 'contract', '--runs', '3', '--seed', '1'], { stream: 'stdout' }),
+
+  // ----- output -----
+  { id: 'output-closed-pipe-decode', area: 'output', input: 'decode into a pipe its reader closed (| head -1)', argv: ['decode', '--cap', '0xd2008c40660462', '--ecap', '0xf050da'], child: 'stdout-closed', expectedCode: 0, messageMustContain: [] },
+  { id: 'output-closed-pipe-check', area: 'output', input: 'check of the sample hosts into a closed pipe', argv: ['check'], child: 'stdout-closed', expectedCode: 0, messageMustContain: [] },
+  { id: 'output-closed-pipe-help', area: 'output', input: '--help into a closed pipe', argv: ['--help'], child: 'stdout-closed', expectedCode: 0, messageMustContain: [] },
+  { id: 'output-full-disk-decode', area: 'output', input: 'decode into a full disk (>/dev/full)', argv: ['decode', '--cap', '0xd2008c40660462'], child: 'stdout-full', expectedCode: 2, messageMustContain: ['cannot write to stdout', 'no space left on device (ENOSPC)'] },
+  { id: 'output-full-disk-check-json', area: 'output', input: 'check --json into a full disk', argv: ['check', '--host', '{hosts}/server.json', '--json'], child: 'stdout-full', expectedCode: 2, messageMustContain: ['cannot write to stdout', 'ENOSPC'] },
 ];

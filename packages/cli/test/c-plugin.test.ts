@@ -45,7 +45,7 @@ describe('hiodkit conform --exec on the C example plugin', () => {
     const { code, stdout } = conform(faulty);
     expect(code).toBe(1);
     expect(stdout).toContain('NOT CONFORMANT');
-    expect(stdout).toMatch(/FAIL {2}table-equivalence/);
+    expect(stdout).toMatch(/FAIL {3}table-equivalence/);
     expect(stdout).toMatch(/case: \{"guest":/);
     expect(stdout).toMatch(/replay: --property table-equivalence --seed 20260106 --path "[\d:]+"/);
   });

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, symlinkSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CLI_DIR, SYSFS, hasStackTrace, host, makeTempDir, removeTempDir, run, runBin, type RunResult } from './helpers.js';
@@ -357,6 +357,30 @@ describe('check --host', () => {
   });
 });
 
+describe('check: text from the input, in human output and in JSON', () => {
+  const forged = '0000:17:00.0\nqemu-system-x86_64: forged\x1b[2J';
+  const dir = makeTempDir();
+  afterAll(() => removeTempDir(dir));
+  const file = join(dir, 'forged.json');
+  writeFileSync(file, JSON.stringify({ ...(JSON.parse(readFileSync(host('server'), 'utf8')) as object), name: forged, description: 'a\u202eb\u0085c' }));
+
+  it('a host name with a line break and an escape sequence stays on its lines, escaped, in the QEMU line too', () => {
+    const r = run(['check', '--host', file]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).not.toMatch(/^qemu-system-x86_64: forged/m);
+    expect(r.stdout).not.toMatch(/[\x1b\x85\u202e]/);
+    expect(r.stdout).toContain(`${file}: 0000:17:00.0\\nqemu-system-x86_64: forged\\x1b[2J on DMAR unit dmar0`);
+    expect(verdictLines(r)).toEqual([vfioLine('0000:17:00.0\\nqemu-system-x86_64: forged\\x1b[2J', FIRST_STAGE)]);
+    expect(r.stdout).toContain('\n  a\\u202eb\\x85c\n');
+  });
+
+  it('JSON keeps the exact text', () => {
+    const out = parseJson(run(['check', '--host', file, '--json']));
+    expect(out.verdicts[0]?.host).toBe(forged);
+    expect(out.verdicts[0]?.line).toBe(`${vfioLine(forged, FIRST_STAGE)}\n`);
+  });
+});
+
 describe('check --json', () => {
   it('parses, and each verdict has decidedBy, fieldsRead (FS1GP bit 56) and the line', () => {
     const out = parseJson(run(['check', '--host', host('client-pch'), '--json']));
@@ -422,6 +446,21 @@ describe('check --sysfs (the committed client fixture)', () => {
     expect(dmar0.stdout).toContain(' on DMAR unit dmar0 at fed90000, version 4:0');
   });
 
+  it('a device in a VMD domain (5 hex digits, 10000:01:00.0) is read like any other', () => {
+    const dir = makeTempDir();
+    try {
+      mkdirSync(join(dir, '10000:01:00.0'));
+      symlinkSync(join(SYSFS, 'devices', 'virtual', 'iommu', 'dmar1'), join(dir, '10000:01:00.0', 'iommu'));
+      const r = run(['check', '--sysfs', join(dir, '10000:01:00.0')]);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(1);
+      expect(r.stdout).toContain(': 10000:01:00.0 on DMAR unit dmar1 at fed91000');
+      expect(verdictLines(r)).toEqual([vfioLine('10000:01:00.0', 'aw-bits 48 > host aw-bits 39')]);
+    } finally {
+      removeTempDir(dir);
+    }
+  });
+
   it('--sysfs --json names the unit (exit 1, not an internal error)', () => {
     const r = run(['check', '--sysfs', pci('0000:02:00.0'), '--json']);
     expect(r.stderr).toBe('');
@@ -458,6 +497,7 @@ describe('check help', () => {
   it('hiodkit --help lists the exit codes', () => {
     const r = run(['--help']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/0 {2}conformant \/ compatible \/ done\n {2}1 {2}nonconformant \/ incompatible\n {2}2 {2}bad usage or bad input\n {2}3 /);
+    expect(r.stdout).toMatch(/0 {2}conformant \/ compatible \/ done\n {2}1 {2}nonconformant \/ incompatible\n {2}2 {2}bad usage or bad input, or output that cannot be written \(a full disk\)\n {2}3 /);
+    expect(r.stdout).toContain('A reader that closes the output pipe early (hiodkit … | head -1) ends hiodkit\nat once, quietly, with 0.');
   });
 });

@@ -161,7 +161,10 @@ describe('decode --json', () => {
   });
 
   it('reports reserved bits and keeps bits 56..63 exact', () => {
-    const all = decodeJson(['--cap', '0xffffffffffffffff']);
+    const r = run(['decode', '--cap', '0xffffffffffffffff', '--json']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('hiodkit decode: warning: cap_reg is 0xffffffffffffffff, all ones, which is what a read from an absent device returns; is the value right? It is decoded as given.\n');
+    const all = JSON.parse(r.stdout) as JsonDecode;
     expect(all.ecapReg).toBeUndefined();
     expect(all.capReg?.value).toBe('0xffffffffffffffff');
     // bits 15:13, 38, 57 and 58 are not named by SPEC §9
@@ -169,6 +172,8 @@ describe('decode --json', () => {
     expect(meaningIn(all.capReg, 'ESRTPS')).toBe('yes');
     const text = run(['decode', '--cap', '0x600000000000000']);
     expect(text.stdout.split('\n')[0]).toBe('cap_reg = 0x0600000000000000  (reserved bits set: 0x600000000000000)');
+    expect(text.stderr).toBe('hiodkit decode: warning: cap_reg 0x600000000000000 has reserved bits set, 58:57 (0x600000000000000), which the VT-d specification leaves 0; is the value right? It is decoded as given.\n');
+    expect(run(['decode', '--cap', '0x60000400000e000']).stderr).toContain('has reserved bits set, 58:57, 38, 15:13 (0x60000400000e000)');
   });
 
   it('accepts sysfs’s bare lowercase hex as well as 0x…', () => {

@@ -1,5 +1,5 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawn, spawnSync, type StdioOptions } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -61,6 +61,40 @@ export function runBin(argv: readonly string[], options: { readonly env?: NodeJS
   });
   if (result.error) throw result.error;
   return { code: result.status ?? -1, signal: result.signal, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** How runChild sets up the child: its stdout, and whether root's power to read any file is dropped. */
+export interface ChildOptions {
+  readonly env?: NodeJS.ProcessEnv;
+  /** 'closed': a pipe whose reading end is closed before the child writes; 'full': /dev/full */
+  readonly stdout?: 'closed' | 'full';
+  /** file permissions apply: as root, the child runs without capabilities (setpriv), so a mode-000 file is unreadable */
+  readonly unprivileged?: boolean;
+  readonly timeoutMs?: number;
+}
+
+/** Spawns the real binary from source, cwd packages/cli, without blocking this process; a child past its time is killed. */
+export async function runChild(argv: readonly string[], options: ChildOptions = {}): Promise<RunResult & { readonly signal: NodeJS.Signals | null }> {
+  const node = [process.execPath, '--conditions=@hiodkit/source', '--import', 'tsx', BIN, ...argv];
+  const asRoot = options.unprivileged === true && process.getuid?.() === 0;
+  const [command, ...args] = asRoot ? ['setpriv', '--inh-caps=-all', '--bounding-set=-all', '--', ...node] : node;
+  const full = options.stdout === 'full' ? openSync('/dev/full', 'w') : undefined;
+  const stdio: StdioOptions = ['ignore', full ?? 'pipe', 'pipe'];
+  const child = spawn(command as string, args, { cwd: CLI_DIR, env: options.env ?? process.env, stdio });
+  if (full !== undefined) closeSync(full);
+  if (options.stdout === 'closed') child.stdout?.destroy();
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+  const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 30_000);
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? -1, signal, stdout, stderr });
+    });
+  });
 }
 
 /** A line of a JavaScript stack trace, or node's internals. */

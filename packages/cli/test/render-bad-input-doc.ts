@@ -20,17 +20,26 @@ function cell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 }
 
-/** argv as a person would type it. */
+/** A word as a POSIX shell takes it; a very long one is shortened, with its length. */
+function shellWord(a: string): string {
+  if (a.length > 80) return `${shellWord(a.slice(0, 20))}…(${a.length} chars)`;
+  // control characters as bash's $'…' writes them
+  if (/[\x00-\x1f\x7f]/.test(a)) return `$'${a.replace(/[\\']/g, '\\$&').replace(/[\x00-\x1f\x7f]/g, (ch) => (ch === '\n' ? '\\n' : `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`))}'`;
+  return a === '' || /[\s"'$`\\|<>&;()*?]/.test(a) ? `'${a.replace(/'/g, `'\\''`)}'` : a;
+}
+
+/** argv as a person would type it, after the environment it sets. */
 function commandLine(c: BadInputCase): string {
-  const quoted = c.argv.map((a) => (a === '' || /[\s"'$`\\|<>&;()*?]/.test(a) ? `'${a.replace(/'/g, `'\\''`)}'` : a));
-  return ['hiodkit', ...quoted].join(' ');
+  const env = Object.entries(c.env ?? {}).map(([name, value]) => `${name}=${shellWord(value)}`);
+  return [...env, 'hiodkit', ...c.argv.map(shellWord)].join(' ');
 }
 
 function row(c: BadInputCase): string {
   const [names, reason, ...more] = c.messageMustContain;
   const where = c.stream === 'stdout' ? 'stdout' : 'stderr';
   const also = more.map((m) => `, and ${code(m)}`).join('');
-  return `| ${c.id} | ${cell(c.input)} | ${code(commandLine(c))} | ${c.expectedCode} | ${where}: names ${code(names)}, says ${code(reason)}${also} |`;
+  const message = names === undefined || reason === undefined ? 'nothing on stderr' : `${where}: names ${code(names)}, says ${code(reason)}${also}`;
+  return `| ${c.id} | ${cell(c.input)} | ${code(commandLine(c))} | ${c.expectedCode} | ${message} |`;
 }
 
 export function renderBadInputDoc(): string {
@@ -42,12 +51,16 @@ export function renderBadInputDoc(): string {
     '     Regenerate: node --conditions=@hiodkit/source --import tsx packages/cli/test/render-bad-input-doc.ts --write -->',
     '',
     'Every malformed input below is a case of `packages/cli/test/bad-input.test.ts`: the test runs it and checks the',
-    'exit code, that the message names the field, file or option and gives the reason, and that no stack trace is',
-    'printed. Exit codes: 0 compatible/conformant, 1 incompatible/nonconformant, 2 bad usage or bad input,',
-    '3 internal error (never expected here).',
+    'exit code, that the message names the field, file or option and gives the reason, and that neither a stack trace',
+    'nor anything a terminal acts on is printed (text from the input shows control characters escaped). A value that',
+    'is only suspicious (a register of 0) is used as given, with a warning. Exit codes: 0 compatible/conformant/decoded,',
+    '1 incompatible/nonconformant, 2 bad usage or bad input',
+    '(or output that cannot be written), 3 internal error (never expected here). A reader that closes the output',
+    'pipe early ends hiodkit at once, quietly, with 0: it has what it wanted, and 1 would say "incompatible".',
     '',
     '`{tmp}` is a temporary directory the test fills with the files the case needs, `{node}` the node binary,',
-    '`{fixtures}` `packages/cli/test/fixtures` and `{hosts}` `packages/cli/hosts`.',
+    '`{fixtures}` `packages/cli/test/fixtures` and `{hosts}` `packages/cli/hosts`; an argument longer than 80',
+    'characters is shown by its start and its length, and control characters as bash writes them in `$\'…\'`.',
     '',
     `${BAD_INPUT_CASES.length} cases: ${counts}.`,
   ];

@@ -8,6 +8,7 @@ export { TYPE_KIT_IOMMUFD_SUBTYPE, TYPE_KIT_UNKNOWN, kitTypeRegistry, qomObjectA
 export { SPECIAL_U64, capRegArb, ecapRegArb, fs1gpRoundingArb, onesRunArb, u64Arb } from './arbitraries/registers.js';
 export { checkProperty, openSession, type ConformanceSession } from './run/check-property.js';
 export { formatFailure, formatReport } from './run/format-report.js';
+export { TERMINAL_TEXT_MAX, terminalText } from './run/terminal-text.js';
 export {
   describeFailedInvocation,
   inProcessPlugin,
@@ -16,6 +17,7 @@ export {
   type PluginHandle,
   type PluginWithKnownFailures,
 } from './plugins/invocation.js';
+export { duplicateKey, numberLiteral, type JsonPathSegment } from './plugins/json-text.js';
 export { isolatedPlugin, moduleHref, type IsolationOptions } from './plugins/isolate.js';
 export { buildCombinations, buildsLinking, type BuildCombination } from './oracle/kconfig-builds.js';
 export { cloneCase, clonePlainData, firstDifference, renderValue, sameCase } from './plugins/plain-data.js';
@@ -55,7 +57,7 @@ export {
 } from './oracle/reference.js';
 export type { ConformanceReport, PropertyFailure, PropertyResult, PropertyStatus, RowCoverage } from './run/report.js';
 export { ConformanceConfigError } from './run/config-error.js';
-export { DEFAULT_CI_SEED, defaultSeed, openPlugin, runConformance, type ConformanceOptions, type PluginInput, type ProgressEvent } from './run/runner.js';
+export { DEFAULT_CI_SEED, SEED_MAX, SEED_MIN, defaultSeed, openPlugin, runConformance, type ConformanceOptions, type PluginInput, type ProgressEvent } from './run/runner.js';
 export { runProperty, type PropertyRun } from './run/run-property.js';
 export { parseKnownFailureOption, resolveKnownFailures, type Counterexample, type KnownFailure } from './run/known-failure.js';
 export { MAX_PATH_STEPS, PATH_FORM, checkReplayPath } from './run/replay-path.js';

@@ -8,6 +8,8 @@ import {
   DEFAULT_CI_SEED,
   PROPERTY_IDS,
   canonicalCase,
+  SEED_MAX,
+  SEED_MIN,
   caseFromJson,
   caseToJson,
   defaultSeed,
@@ -337,9 +339,19 @@ describe('defaultSeed', () => {
     expect(defaultSeed({ HIODKIT_SEED: '-7', CI: 'true' })).toBe(-7);
   });
 
-  it('refuses a HIODKIT_SEED that is not an integer', () => {
+  it('refuses a HIODKIT_SEED that is not an integer as --seed writes one', () => {
     expect(() => defaultSeed({ HIODKIT_SEED: 'abc' })).toThrow(ConformanceConfigError);
-    expect(() => defaultSeed({ HIODKIT_SEED: '1.5' })).toThrow(/HIODKIT_SEED must be an integer, got "1.5"/);
+    expect(() => defaultSeed({ HIODKIT_SEED: '1.5' })).toThrow('HIODKIT_SEED: expected an integer, got "1.5"');
+    for (const given of ['0x10', '1e3', ' 7', '+7', '7 ']) expect(() => defaultSeed({ HIODKIT_SEED: given }), given).toThrow(`HIODKIT_SEED: expected an integer, got ${JSON.stringify(given)}`);
+  });
+
+  it('takes exactly the range --seed takes, its ends included, and refuses past them instead of wrapping', () => {
+    expect(defaultSeed({ HIODKIT_SEED: String(SEED_MIN) })).toBe(-2147483648);
+    expect(defaultSeed({ HIODKIT_SEED: String(SEED_MAX) })).toBe(2147483647);
+    expect(() => defaultSeed({ HIODKIT_SEED: '2147483648' })).toThrow('HIODKIT_SEED: 2147483648 is outside -2147483648..2147483647');
+    expect(() => defaultSeed({ HIODKIT_SEED: '-2147483649' })).toThrow('HIODKIT_SEED: -2147483649 is outside -2147483648..2147483647');
+    expect(() => defaultSeed({ HIODKIT_SEED: '99999999999' })).toThrow(ConformanceConfigError);
+    expect(() => defaultSeed({ HIODKIT_SEED: '9'.repeat(400) })).toThrow(`HIODKIT_SEED: ${'9'.repeat(400)} is outside`);
   });
 
   it('the fixed 0x5eed under CI', () => {

@@ -1,4 +1,5 @@
 import type { ConformanceReport, PropertyResult } from './report.js';
+import { terminalText } from './terminal-text.js';
 
 const STATUS_MARK: Record<PropertyResult['status'], string> = {
   passed: 'PASS  ',
@@ -17,12 +18,13 @@ function ms(n: number): string {
 export function formatFailure(result: PropertyResult, seed: number, indent = '      '): string {
   const f = result.failure;
   if (!f) return '';
-  const lines = [`${indent}${f.summary}`];
+  // the summary quotes the plugin (a thrown message, its stderr): each of its lines escaped, the later ones indented under the first
+  const lines = f.summary.split('\n').map((line, i) => `${indent}${i === 0 ? '' : '  '}${terminalText(line)}`);
   if (f.row) lines.push(`${indent}row:      ${f.row.id} (${f.row.spec})`);
-  if (f.expected !== undefined) lines.push(`${indent}expected: ${f.expected}`);
-  if (f.actual !== undefined) lines.push(`${indent}actual:   ${f.actual}`);
+  if (f.expected !== undefined) lines.push(`${indent}expected: ${terminalText(f.expected)}`);
+  if (f.actual !== undefined) lines.push(`${indent}actual:   ${terminalText(f.actual)}`);
   if (f.predicates) lines.push(`${indent}predicates: ${Object.entries(f.predicates).map(([k, v]) => `${k}=${v}`).join(' ')}`);
-  for (const c of f.cases) lines.push(`${indent}${c.label}: ${JSON.stringify(c.case)}`);
+  for (const c of f.cases) lines.push(`${indent}${c.label}: ${terminalText(JSON.stringify(c.case), Infinity)}`);
   lines.push(`${indent}shrunk ${f.shrinks} time(s); replay: --property ${result.id} --seed ${seed} --path ${JSON.stringify(f.path)}`);
   return lines.join('\n');
 }
@@ -31,7 +33,7 @@ export function formatFailure(result: PropertyResult, seed: number, indent = '  
 export function formatReport(report: ConformanceReport): string {
   const { plugin, options } = report;
   const out: string[] = [];
-  out.push(`hiodkit conformance: ${plugin.name} (${plugin.isolation}) — profile ${report.profile}, CONFIG_VTD_ACCEL=${plugin.implements.kconfig.VTD_ACCEL ? 'y' : 'n'}`);
+  out.push(`hiodkit conformance: ${terminalText(plugin.name)} (${plugin.isolation}) — profile ${report.profile}, CONFIG_VTD_ACCEL=${plugin.implements.kconfig.VTD_ACCEL ? 'y' : 'n'}`);
   out.push(`  table ${report.table.file} (qemu ${report.table.qemuCommit.slice(0, 12)}, ${report.table.rows} rows) · seed ${options.seed} · ${options.numRuns} runs per property · ${options.timeLimitMs} ms per call`);
   const width = Math.max(...report.properties.map((p) => p.id.length));
   for (const p of report.properties) {

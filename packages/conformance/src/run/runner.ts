@@ -44,13 +44,18 @@ export type PluginInput = PluginWithKnownFailures | PluginModule | PluginHandle;
 
 export const DEFAULT_CI_SEED = 0x5eed;
 
-/** HIODKIT_SEED when set, a fixed seed when CI is set, otherwise a fresh random one. */
+/** The seeds fast-check takes, and so --seed and HIODKIT_SEED: a signed 32-bit integer. */
+export const SEED_MIN = -0x8000_0000;
+export const SEED_MAX = 0x7fff_ffff;
+
+/** HIODKIT_SEED when set (decimal digits in SEED_MIN..SEED_MAX, as --seed), a fixed seed when CI is set, otherwise a fresh random one. */
 export function defaultSeed(env: NodeJS.ProcessEnv = process.env): number {
   const given = env['HIODKIT_SEED'];
   if (given !== undefined && given !== '') {
+    if (!/^-?\d+$/.test(given)) throw new ConformanceConfigError(`HIODKIT_SEED: expected an integer, got ${JSON.stringify(given)}`);
     const n = Number(given);
-    if (!Number.isSafeInteger(n)) throw new ConformanceConfigError(`HIODKIT_SEED must be an integer, got ${JSON.stringify(given)}`);
-    return n | 0;
+    if (n < SEED_MIN || n > SEED_MAX) throw new ConformanceConfigError(`HIODKIT_SEED: ${given} is outside ${SEED_MIN}..${SEED_MAX}`);
+    return n;
   }
   if (env['CI'] !== undefined && env['CI'] !== '' && env['CI'] !== 'false') return DEFAULT_CI_SEED;
   return (Math.random() * 0x7fffffff) | 0;
