@@ -11,10 +11,12 @@ import {
   decodeRegister,
   describeMeaning,
   formatGuestProperties,
+  hasVtdAccel,
   hintText,
   hostIommuTypeRegistry,
   iommuHwInfoTypeName,
   parseGuestProperties,
+  propertiesOf,
   propertyName,
   renderUserVisible,
   type HostIommuDevice,
@@ -68,10 +70,17 @@ Exit codes: 0 compatible, 1 incompatible, 2 bad usage or bad input
 
 /** The configuration the question is about: nested translation, which needs scalable mode and caching-mode. */
 function defaultGuest(profile: ProfileId): string {
-  return [propertyName(profile, 'scalableMode'), propertyName(profile, 'flts'), 'caching-mode'].map((p) => `${p}=on`).join(',');
+  // before x-flts (aw-only) the question is about scalable mode and caching-mode alone
+  const flts = propertiesOf(profile).some((p) => p.field === 'flts') ? [propertyName(profile, 'flts')] : [];
+  return [propertyName(profile, 'scalableMode'), ...flts, 'caching-mode'].map((p) => `${p}=on`).join(',');
 }
 
 const FIELDS_READ: Record<ProfileId, [RegisterName, string][]> = {
+  // no register field is read before the seed's vtd_check_hiod_accel
+  'aw-only': [],
+  'xflts-refuse': [],
+  'xflts-refuse-cm': [],
+  'xflts-refuse-fs': [],
   seed: [['cap', 'FS1GP']],
   bridge: [['cap', 'FS1GP']],
   relaxed: [['cap', 'FS1GP']],
@@ -203,6 +212,7 @@ export function checkCommand(argv: readonly string[], io: CliIo): number {
   const backend = choiceOption('--backend', values.backend, ['iommufd', 'legacy'] as const);
   const awBits = integerOption('--host-aw-bits', values['host-aw-bits'], 1, 64);
   const stub = values.stub === true;
+  if (stub && !hasVtdAccel(profile)) throw new UsageError(`--stub: profile ${profile} predates CONFIG_VTD_ACCEL and its stub (added by the seed, cca621c7)`, 'check');
 
   const guestText = values.guest ?? defaultGuest(profile);
   // the -device driver name may lead the list; QEMU's own lines name it once
@@ -257,7 +267,7 @@ export function checkCommand(argv: readonly string[], io: CliIo): number {
     const out = {
       profile,
       qemuCommit: PROFILE_INFO[profile].commit,
-      checker: stub ? 'stub' : 'accel',
+      checker: !hasVtdAccel(profile) ? 'intel_iommu.c' : stub ? 'stub' : 'accel',
       guest: { properties: formatGuestProperties(props, profile), given: guestText },
       source,
       verdicts: verdicts.map((v) => ({
@@ -274,13 +284,14 @@ export function checkCommand(argv: readonly string[], io: CliIo): number {
     };
     io.stdout(`${JSON.stringify(out, null, 2)}\n`);
   } else {
-    io.stdout(`hiodkit check · profile ${profile} (qemu ${PROFILE_INFO[profile].commit}) · ${stub ? 'CONFIG_VTD_ACCEL off (stub)' : 'CONFIG_VTD_ACCEL on'}\n`);
+    const kconfig = !hasVtdAccel(profile) ? 'no CONFIG_VTD_ACCEL yet' : stub ? 'CONFIG_VTD_ACCEL off (stub)' : 'CONFIG_VTD_ACCEL on';
+    io.stdout(`hiodkit check · profile ${profile} (qemu ${PROFILE_INFO[profile].commit}) · ${kconfig}\n`);
     io.stdout(`guest: -device intel-iommu${shown === '' ? '' : `,${shown}`}\n${terminalText(source, Infinity)}\n`);
     for (const v of verdicts) {
       io.stdout(`\n${describeHost(v).join('\n')}\n`);
       io.stdout(`  ${v.outcome.ok ? 'COMPATIBLE' : 'INCOMPATIBLE'}: decided by ${v.row.id} (${v.row.spec})\n`);
       if (!v.outcome.ok) io.stdout(`${refusal(v.outcome, v.host, terminalText(v.host.device.name)).split('\n').map((l) => (l === '' ? '' : `    ${l}`)).join('\n').trimEnd()}\n`);
-      if (v.host.device.caps.type === 1) {
+      if (v.host.device.caps.type === 1 && FIELDS_READ[profile].length > 0) {
         io.stdout('  register fields the check reads:\n');
         for (const f of fieldReport(v.host.device, FIELDS_READ[profile])) io.stdout(`    ${f.register} ${f.value}: ${f.field}${f.linux ? ` (${f.linux})` : ''} ${f.bits} = ${f.raw} · ${f.title}: ${f.meaning}\n`);
         io.stdout(`  context: ${fieldReport(v.host.device, CONTEXT).map((f) => `${f.field} ${f.meaning}`).join(' · ')}\n`);

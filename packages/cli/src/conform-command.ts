@@ -1,6 +1,6 @@
 import { statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { PROFILES, type ProfileId } from '@hiodkit/core';
+import { PROFILES, hasVtdAccel, type ProfileId } from '@hiodkit/core';
 import { type ConformanceReport, defaultSeed, formatReport, parseKnownFailureOption, type PluginInput, processPlugin, PROPERTY_IDS, runConformance } from '@hiodkit/conformance';
 import { STUB_PLUGINS } from '@hiodkit/stub';
 import { VTD_PLUGINS } from '@hiodkit/vtd';
@@ -15,7 +15,7 @@ export const CONFORM_HELP = `Usage: hiodkit conform [--plugin FILE [--export NAM
 Runs the conformance kit on a checker plugin and prints a report: a line per
 property, the shrunk counterexample of each failure, row coverage and time.
 With no plugin, runs it on the built-in checkers (vtd accel and stub) at every
-profile, or at --profile.
+profile, or at --profile; the stub exists from the seed on.
 
   --plugin FILE       an ES module exporting a plugin (default export, or
                       "plugin", or --export NAME); runs in a worker thread
@@ -127,8 +127,10 @@ export function conformCommand(argv: readonly string[], io: CliIo): number {
     const which = builtin ?? 'all';
     for (const p of profile !== undefined ? [profile] : PROFILES) {
       if (which !== 'stub') targets.push({ label: VTD_PLUGINS[p].name, input: () => VTD_PLUGINS[p], profile: p });
-      if (which !== 'vtd') targets.push({ label: STUB_PLUGINS[p].name, input: () => STUB_PLUGINS[p], profile: p });
+      // the stub exists only where CONFIG_VTD_ACCEL does
+      if (which !== 'vtd' && hasVtdAccel(p)) targets.push({ label: STUB_PLUGINS[p].name, input: () => STUB_PLUGINS[p], profile: p });
     }
+    if (targets.length === 0) throw new UsageError(`--builtin stub: profile ${profile ?? ''} predates CONFIG_VTD_ACCEL and its stub (added by the seed, cca621c7)`, 'conform');
   }
 
   const reports: ConformanceReport[] = [];

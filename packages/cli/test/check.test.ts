@@ -328,6 +328,30 @@ describe('check --host', () => {
     expect(refused.stderr.split('\n')[0]).toBe(`${QEMU}: -device intel-iommu,fsts=on: fsts is only available in scalable mode`);
   });
 
+  it('--profile xflts-refuse: every device is refused with x-flts on, in 10.0’s words, and no register is read', () => {
+    const r = run(['check', '--profile', 'xflts-refuse', '--host', host('server')]);
+    expect(r.code).toBe(1);
+    expect(r.stdout.split('\n')[0]).toBe('hiodkit check · profile xflts-refuse (qemu aa68a9fbdb81) · no CONFIG_VTD_ACCEL yet');
+    expect(decisions(r)).toEqual([['INCOMPATIBLE', 'first-stage-rejected']]);
+    expect(verdictLines(r)).toContain(vfioLine('0000:17:00.0', 'host device is uncompatible with stage-1 translation'));
+    expect(r.stdout).not.toContain('register fields the check reads');
+  });
+
+  it('--profile aw-only: the default guest has no x-flts, and x-flts is not a property there', () => {
+    const r = run(['check', '--profile', 'aw-only', '--host', host('server')]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('guest: -device intel-iommu,x-scalable-mode=on,caching-mode=on\n');
+    const refused = run(['check', '--profile', 'aw-only', '--guest', 'x-scalable-mode=on,x-flts=on']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain("Property 'intel-iommu.x-flts' not found at profile aw-only");
+  });
+
+  it('--stub before the seed is bad usage: the stub does not exist yet', () => {
+    const r = run(['check', '--profile', 'xflts-refuse-fs', '--stub']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--stub: profile xflts-refuse-fs predates CONFIG_VTD_ACCEL and its stub (added by the seed, cca621c7)');
+  });
+
   it('the short forms x-scalable-mode,x-flts,caching-mode work, with QEMU’s deprecation warning for each', () => {
     const r = run(['check', '--host', host('server'), '--profile', 'relaxed', '--guest', 'x-scalable-mode,x-flts,caching-mode']);
     expect(r.code).toBe(0);

@@ -83,9 +83,10 @@ describe('conform --builtin', () => {
     const file = join(tmp, 'all.json');
     const r = run(['conform', '--runs', '3', '--seed', '1', '--json', file]);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('10 of 10 plugins conformant\n');
+    // nine vtd checkers, and a stub for each of the five profiles with CONFIG_VTD_ACCEL
+    expect(r.stdout).toContain('14 of 14 plugins conformant\n');
     const reports = JSON.parse(readFileSync(file, 'utf8')) as unknown[];
-    expect(reports).toHaveLength(10);
+    expect(reports).toHaveLength(14);
     for (const report of reports) expect(schemaProblems('report.schema.json', report, 'report')).toEqual([]);
   });
 
@@ -94,6 +95,12 @@ describe('conform --builtin', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('CONFIG_VTD_ACCEL=n');
     expect(statuses(r)['stub']).toBe('PASS');
+  });
+
+  it('--builtin stub at a profile before the seed is bad usage', () => {
+    const r = run(['conform', '--builtin', 'stub', '--profile', 'aw-only', '--runs', '1', '--seed', '1']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--builtin stub: profile aw-only predates CONFIG_VTD_ACCEL and its stub (added by the seed, cca621c7)');
   });
 
   it('--property runs only the properties named', () => {

@@ -100,12 +100,14 @@ describe('qomObjectArb', () => {
 });
 
 describe('guest property generators', () => {
-  it.each(PROFILES)('guestPropsArb(%s) always passes decideConfig, with x-flts on and off, fs1gp on and off', (profile) => {
+  it.each(PROFILES)('guestPropsArb(%s) always passes decideConfig, with x-flts on and off, fs1gp on and off where they exist', (profile) => {
     const props = fc.sample(guestPropsArb(profile), { seed: SEED, numRuns: 1000 });
     const refused = props.map((p) => decideConfig(p, profile)).filter((o) => !o.ok);
     expect(refused).toEqual([]);
-    expect(new Set(props.map((p) => p.flts))).toEqual(new Set([true, false]));
-    expect(new Set(props.map((p) => p.fs1gp))).toEqual(new Set([true, false]));
+    // aw-only has neither x-flts nor fs1gp: both keep their defaults
+    const both = profile === 'aw-only' ? [[false], [true]] : [[true, false], [true, false]];
+    expect(new Set(props.map((p) => p.flts))).toEqual(new Set(both[0]));
+    expect(new Set(props.map((p) => p.fs1gp))).toEqual(new Set(both[1]));
   });
 
   it.each(PROFILES)('invalidGuestPropsArb(%s) always fails decideConfig', (profile) => {

@@ -245,7 +245,7 @@ describe('pickPlugin and pluginShapeProblems', () => {
     const problems = pluginShapeProblems({ name: '', implements: { profile: 'future', kconfig: {} }, check: 1, knownFailures: [1] });
     expect(problems).toEqual([
       'name: must be a non-empty string',
-      'implements.profile: must be one of seed, bridge, relaxed, fsts, pasid (got "future")',
+      'implements.profile: must be one of aw-only, xflts-refuse, xflts-refuse-cm, xflts-refuse-fs, seed, bridge, relaxed, fsts, pasid (got "future")',
       'implements.kconfig.VTD_ACCEL: must be a boolean',
       'check: must be a function (guest, device) => Outcome',
       'knownFailures: must be an array of property IDs or { property, seed, path } / { property, case } objects',

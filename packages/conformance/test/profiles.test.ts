@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PROFILES, PROFILE_INFO, isRequesterIdAliased, type CheckerPlugin, type ProfileId } from '@hiodkit/core';
+import { PROFILES, PROFILE_INFO, VTD_ACCEL_PROFILES, hasVtdAccel, isRequesterIdAliased, profileAtLeast, type CheckerPlugin, type ProfileId } from '@hiodkit/core';
 import { stubPlugin } from '@hiodkit/stub';
 import { vtdPlugin } from '@hiodkit/vtd';
 import { PREDICATE_VALUES, completenessProblems, loadReferenceTable, runConformance, type ConformanceReport } from '../src/index.js';
@@ -9,12 +9,18 @@ const NUM_RUNS = 150;
 /** Enough table-equivalence cases that a row drawn at 1/13 of the mix cannot fall under 5% by chance. */
 const COVERAGE_RUNS = 2000;
 
-/** Steps 1-6 and the stub: the same rows, word for word, in every profile. */
+/** Steps 1-6 and the stub: the same rows, word for word, in every profile from the seed on. */
 const COMMON_ROWS = ['caching-mode-off', 'already-attached', 'no-get-cap', 'get-cap-fails', 'aw-bits-exceed-host', 'second-stage-accept', 'accel-stub'];
 const ACCEL_ROWS = ['not-iommufd', 'type-not-vtd', 'fs1gp-unsupported'];
+/** vtd_dev_set_iommu_device and vtd_check_hiod before the seed: no stub, caching-mode at attach from 3cda33e0. */
+const SECOND_STAGE_ROWS = ['already-attached', 'no-get-cap', 'get-cap-fails', 'aw-bits-exceed-host', 'second-stage-accept'];
 
-/** Research notes §4: vtd_check_hiod_accel at each profile's commit, in order. */
+/** Research notes §4: the attach path at each profile's commit, in order. */
 const ROWS: Record<ProfileId, string[]> = {
+  'aw-only': SECOND_STAGE_ROWS,
+  'xflts-refuse': [...SECOND_STAGE_ROWS, 'first-stage-rejected'],
+  'xflts-refuse-cm': ['caching-mode-off', ...SECOND_STAGE_ROWS, 'first-stage-rejected'],
+  'xflts-refuse-fs': ['caching-mode-off', ...SECOND_STAGE_ROWS, 'first-stage-rejected'],
   seed: [...COMMON_ROWS, ...ACCEL_ROWS, 'first-stage-rejected'],
   bridge: [...COMMON_ROWS, ...ACCEL_ROWS, 'behind-pci-bridge', 'first-stage-rejected'],
   relaxed: [...COMMON_ROWS, ...ACCEL_ROWS, 'behind-pci-bridge', 'first-stage-accept'],
@@ -22,10 +28,16 @@ const ROWS: Record<ProfileId, string[]> = {
   pasid: [...COMMON_ROWS, ...ACCEL_ROWS, 'pasid-bits-exceed-host', 'behind-pci-bridge', 'first-stage-accept'],
 };
 
-const PLUGINS = (profile: ProfileId): [string, CheckerPlugin][] => [
-  ['vtd', vtdPlugin(profile)],
-  ['stub', stubPlugin(profile)],
-];
+/** The unconditional refusal of vtd_check_hiod (before the seed) or vtd_check_hiod_accel (seed, bridge). */
+const FINAL_REFUSAL: Partial<Record<ProfileId, string>> = {
+  'xflts-refuse': 'host device is uncompatible with stage-1 translation',
+  'xflts-refuse-cm': 'host device is uncompatible with stage-1 translation',
+  'xflts-refuse-fs': 'host device is uncompatible with first stage translation',
+  seed: 'host IOMMU is incompatible with guest first stage translation',
+  bridge: 'host IOMMU is incompatible with guest first stage translation',
+};
+
+const PLUGINS = (profile: ProfileId): [string, CheckerPlugin][] => [['vtd', vtdPlugin(profile)], ...(hasVtdAccel(profile) ? [['stub', stubPlugin(profile)] as [string, CheckerPlugin]] : [])];
 
 function failures(report: ConformanceReport): [string, string | undefined][] {
   return report.properties.filter((p) => p.status === 'failed' || p.status === 'unexpected-pass').map((p) => [p.id, p.failure?.summary]);
@@ -43,21 +55,36 @@ describe.each(PROFILES)('the %s reference table', (profile) => {
     expect(table.qemuCommit.startsWith(PROFILE_INFO[profile].commit)).toBe(true);
     expect(completenessProblems(table, 100)).toEqual([]);
     for (const [p, values] of Object.entries(table.predicates)) expect(values).toEqual(PREDICATE_VALUES[p as keyof typeof PREDICATE_VALUES]);
-    expect('aliased' in table.predicates).toBe(profile !== 'seed');
+    // each predicate from the commit that brought its check
+    expect('flts' in table.predicates).toBe(profileAtLeast(profile, 'xflts-refuse'));
+    expect('cachingMode' in table.predicates).toBe(profileAtLeast(profile, 'xflts-refuse-cm'));
+    expect('vtdAccel' in table.predicates).toBe(hasVtdAccel(profile));
+    expect('aliased' in table.predicates).toBe(profileAtLeast(profile, 'bridge'));
     expect('pasid' in table.predicates).toBe(profile === 'pasid');
   });
 
   it('has the rows of its commit, in SPEC order, with the shared rows identical to seed', () => {
     const table = loadReferenceTable(profile);
     expect(table.rows.map((r) => r.id)).toEqual(ROWS[profile]);
-    expect(table.rows.slice(0, COMMON_ROWS.length)).toEqual(loadReferenceTable('seed').rows.slice(0, COMMON_ROWS.length));
+    const seed = loadReferenceTable('seed');
+    if (hasVtdAccel(profile)) expect(table.rows.slice(0, COMMON_ROWS.length)).toEqual(seed.rows.slice(0, COMMON_ROWS.length));
+    // before the seed a shared row is the seed's without the predicates its commit lacks
+    const declared = (conj: object) => Object.fromEntries(Object.entries(conj).filter(([p]) => p in table.predicates));
+    for (const row of table.rows.filter((r) => !hasVtdAccel(profile) && r.id !== 'first-stage-rejected')) {
+      const twin = seed.rows.find((r) => r.id === row.id);
+      expect([row.id, row.when, row.expect, row.repair, row.break]).toEqual([row.id, twin?.when.map(declared), twin?.expect, twin?.repair, twin?.break]);
+    }
     // every failing check can be repaired and broken, so the precedence properties see it
     for (const row of table.rows) if ('reject' in row.expect && row.id !== 'accel-stub' && row.id !== 'first-stage-rejected') expect([row.id, !!row.repair, !!row.break]).toEqual([row.id, true, true]);
   });
 });
 
 describe('the messages follow the renames of the series', () => {
-  it.each(PROFILES)('%s', (profile) => {
+  it.each(PROFILES)('%s: the unconditional refusal with x-flts on', (profile) => {
+    expect(messageOf(profile, 'first-stage-rejected')).toBe(FINAL_REFUSAL[profile]);
+  });
+
+  it.each(VTD_ACCEL_PROFILES)('%s', (profile) => {
     const flag = profile === 'fsts' || profile === 'pasid' ? 'fsts=on' : 'x-flts=on';
     expect(messageOf(profile, 'not-iommufd')).toBe(`Need IOMMUFD backend when ${flag}`);
     if (profile !== 'seed') expect(messageOf(profile, 'behind-pci-bridge')).toBe(`Host device downstream to a PCI bridge is unsupported when ${flag}`);
@@ -77,9 +104,14 @@ describe.each(PROFILES)('the built-in checkers at %s', (profile) => {
     // every reachable row shows up among the generated cases
     expect(report.coverage?.rows.filter((r) => r.reachable && r.hits === 0).map((r) => r.id)).toEqual([]);
     const finalRejection = report.properties.find((p) => p.id === 'final-rejection');
-    if (_kind === 'stub') expect(finalRejection?.status).toBe('not-applicable');
-    else if (profile === 'seed' || profile === 'bridge') expect(finalRejection?.status).toBe('passed');
+    if (profile === 'aw-only') expect([finalRejection?.status, finalRejection?.reason]).toEqual(['not-applicable', 'profile aw-only has no x-flts property']);
+    else if (_kind === 'stub') expect(finalRejection?.status).toBe('not-applicable');
+    else if (FINAL_REFUSAL[profile] !== undefined) expect(finalRejection?.status).toBe('passed');
     else expect([finalRejection?.status, finalRejection?.reason]).toEqual(['not-applicable', `profile ${profile} accepts devices that pass every check`]);
+    // before the seed no Kconfig symbol chooses the checker
+    const kconfig = report.properties.find((p) => p.id === 'kconfig');
+    if (hasVtdAccel(profile)) expect(kconfig?.status).toBe('passed');
+    else expect([kconfig?.status, kconfig?.reason]).toEqual(['not-applicable', `profile ${profile} predates CONFIG_VTD_ACCEL: every build with VTD links the one check of intel_iommu.c`]);
   });
 
   it.each(PLUGINS(profile))('the default mix gives %s every reachable row in at least 5% of the cases', (_kind, plugin) => {
@@ -89,8 +121,17 @@ describe.each(PROFILES)('the built-in checkers at %s', (profile) => {
     expect(rows.map((r) => r.id)).toEqual(ROWS[profile]);
     // the accel checker cannot reach the stub row, the stub none of the accel rows
     const unreachable = rows.filter((r) => !r.reachable).map((r) => r.id);
-    expect(unreachable).toEqual(_kind === 'vtd' ? ['accel-stub'] : ROWS[profile].slice(COMMON_ROWS.length));
+    expect(unreachable).toEqual(_kind === 'stub' ? ROWS[profile].slice(COMMON_ROWS.length) : hasVtdAccel(profile) ? ['accel-stub'] : []);
     expect(rows.filter((r) => r.reachable && r.share < 0.05).map((r) => `${r.id} ${(r.share * 100).toFixed(1)}%`)).toEqual([]);
+  });
+});
+
+describe('before the seed there is no CONFIG_VTD_ACCEL to declare off', () => {
+  it.each(PROFILES.filter((p) => !hasVtdAccel(p)))('%s: a checker declaring the stub is refused before it runs', (profile) => {
+    const plugin = { ...vtdPlugin(profile), implements: { profile, kconfig: { VTD_ACCEL: false } } };
+    expect(() => runConformance(plugin, { seed: SEED, numRuns: 1 })).toThrow(
+      `the plugin declares CONFIG_VTD_ACCEL=n at profile ${profile}, which predates CONFIG_VTD_ACCEL and its stub (added by the seed, cca621c7): every build of it links the one check, so declare VTD_ACCEL true`,
+    );
   });
 });
 
@@ -109,9 +150,11 @@ describe('a checker declaring the wrong profile is caught', () => {
     expect(report.properties.filter((p) => p.status === 'failed').map((p) => p.id)).toEqual(expect.arrayContaining(['table-equivalence', 'final-rejection']));
   });
 
-  // Every other ordered pair too, except pasid behaviour declared as fsts: guests at fsts have no
-  // pasid-bits property (s->pasid is 0), so the PASID check can never fire there.
-  const pairs = PROFILES.flatMap((behaves) => PROFILES.filter((declared) => declared !== behaves && !(behaves === 'pasid' && declared === 'fsts')).map((declared) => [behaves, declared] as const));
+  // Every other ordered pair too, except two that no guest of the declared profile can tell apart:
+  // pasid behaviour declared as fsts (guests at fsts have no pasid-bits, so s->pasid is 0), and
+  // xflts-refuse declared as aw-only (guests at aw-only have no x-flts, so nothing reaches the refusal).
+  const blind = (behaves: ProfileId, declared: ProfileId) => (behaves === 'pasid' && declared === 'fsts') || (behaves === 'xflts-refuse' && declared === 'aw-only');
+  const pairs = PROFILES.flatMap((behaves) => PROFILES.filter((declared) => declared !== behaves && !blind(behaves, declared)).map((declared) => [behaves, declared] as const));
   it.each(pairs)('%s behaviour declared as %s', (behaves, declared) => {
     expect(runConformance(redeclare(vtdPlugin(behaves), declared), { seed: SEED, numRuns: NUM_RUNS }).conformant).toBe(false);
   });

@@ -88,7 +88,7 @@ describe('loadReferenceTable', () => {
   });
 
   it('refuses an unknown profile, naming the known ones', () => {
-    expect(() => loadReferenceTable('nope' as never)).toThrow(/unknown profile "nope" \(known: seed, bridge, relaxed, fsts, pasid\)/);
+    expect(() => loadReferenceTable('nope' as never)).toThrow(/unknown profile "nope" \(known: aw-only, xflts-refuse, xflts-refuse-cm, xflts-refuse-fs, seed, bridge, relaxed, fsts, pasid\)/);
   });
 });
 

@@ -25,7 +25,7 @@ import { seedChecker } from './broken/seed-checker.js';
 
 const SEED = 0x5eed;
 const KNOWN_IDS = PROPERTY_IDS.join(', ');
-const KNOWN_PROFILES = 'seed, bridge, relaxed, fsts, pasid';
+const KNOWN_PROFILES = 'aw-only, xflts-refuse, xflts-refuse-cm, xflts-refuse-fs, seed, bridge, relaxed, fsts, pasid';
 
 const vtdReport = runConformance(vtdPlugin('seed'), { seed: SEED, numRuns: 60 });
 const b55 = () => seedChecker('b55', { fs1gpBit: 55n });

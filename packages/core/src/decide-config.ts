@@ -23,27 +23,34 @@ function pasidEnabled(props: IntelIommuProps, profile: ProfileId): boolean {
 }
 
 /**
- * vtd_realize()'s configuration checks, first failure wins: the seed-era realize-time PASID check,
- * then vtd_decide_config() (hw/i386/intel_iommu.c). The KVM X2APIC check is out of scope.
+ * vtd_realize()'s configuration checks, first failure wins: the realize-time PASID check (until
+ * fsts), then vtd_decide_config() (hw/i386/intel_iommu.c). The KVM X2APIC check is out of scope.
  */
 export function decideConfig(props: IntelIommuProps, profile: ProfileId = 'seed'): Outcome {
   const renamed = profileAtLeast(profile, 'fsts');
   const pasid = pasidEnabled(props, profile);
+  // intel_iommu.c@77f6efc0 has no flts field: nothing before x-flts reads it
+  const flts = profileAtLeast(profile, 'xflts-refuse') && props.flts;
 
-  // vtd_realize, seed era: PASID-based device-TLB invalidation is not emulated
+  // vtd_realize, until fsts: PASID-based device-TLB invalidation is not emulated
   if (!renamed && props.pasidMode && props.deviceIotlb) return reject(qemuError('PASID based device IOTLB is not supported'));
   if (props.eim === 'on' && !irSupported(props)) return reject(qemuError('eim=on cannot be selected without intremap=on'));
-  if (props.flts && !props.scalableMode) {
+  if (flts && !props.scalableMode) {
     return reject(qemuError(renamed ? 'fsts is only available in scalable mode' : 'x-flts is only available in scalable mode'));
   }
-  if (!props.flts && props.awBits !== VTD_HOST_AW_39BIT && props.awBits !== VTD_HOST_AW_48BIT) {
+  if (!flts && props.awBits !== VTD_HOST_AW_39BIT && props.awBits !== VTD_HOST_AW_48BIT) {
+    // intel_iommu.c@77f6efc0 vtd_decide_config: no mode named before x-flts
+    if (!profileAtLeast(profile, 'xflts-refuse')) return reject(qemuError('Supported values for aw-bits are: %d, %d', VTD_HOST_AW_39BIT, VTD_HOST_AW_48BIT));
     const mode = props.scalableMode ? (renamed ? 'Scalable mode(fsts=off)' : 'Scalable mode(flts=off)') : 'Legacy mode';
     return reject(qemuError('%s: supported values for aw-bits are: %d, %d', mode, VTD_HOST_AW_39BIT, VTD_HOST_AW_48BIT));
   }
-  if (props.flts && props.awBits !== VTD_HOST_AW_48BIT) {
+  if (flts && props.awBits !== VTD_HOST_AW_48BIT) {
+    // 4fda086f rewrote intel_iommu.c@aa68a9fb's "flts=on" as "x-flts=on"; c068e00c made it "fsts=on"
     const format = renamed
       ? 'Scalable mode(fsts=on): supported value for aw-bits is: %d'
-      : 'Scalable mode(x-flts=on): supported value for aw-bits is: %d';
+      : profileAtLeast(profile, 'xflts-refuse-fs')
+        ? 'Scalable mode(x-flts=on): supported value for aw-bits is: %d'
+        : 'Scalable mode(flts=on): supported value for aw-bits is: %d';
     return reject(qemuError(format, VTD_HOST_AW_48BIT));
   }
   if (!renamed && props.scalableMode && !props.dmaDrain) return reject(qemuError('Need to set dma_drain for scalable mode'));
@@ -53,7 +60,7 @@ export function decideConfig(props: IntelIommuProps, profile: ProfileId = 'seed'
   }
   if (renamed && props.svm) {
     if (!props.deviceIotlb) return reject(qemuError('Need to set device IOTLB for svm'));
-    if (!props.flts) return reject(qemuError('Need to set fsts for svm'));
+    if (!flts) return reject(qemuError('Need to set fsts for svm'));
     if (!props.dmaTranslation) return reject(qemuError('Need to set dma-translation for svm'));
     if (!pasid) return reject(qemuError('Need to set PASID support for svm'));
   }

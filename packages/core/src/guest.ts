@@ -1,5 +1,5 @@
 import type { PciAddress } from './pci.js';
-import type { ProfileId } from './profile.js';
+import { PROFILES, profileAtLeast, type ProfileId } from './profile.js';
 
 export type OnOffAuto = 'on' | 'off' | 'auto';
 
@@ -47,7 +47,7 @@ export interface IntelIommuProps {
   readonly dmaTranslation: boolean;
 }
 
-/** QEMU's defaults (DEFINE_PROP_* in hw/i386/intel_iommu.c and hw/i386/x86-iommu.c). */
+/** QEMU's defaults (DEFINE_PROP_* in hw/i386/intel_iommu.c and hw/i386/x86-iommu.c), from xflts-refuse on. */
 export const INTEL_IOMMU_DEFAULTS: IntelIommuProps = {
   awBits: 48,
   cachingMode: false,
@@ -69,6 +69,14 @@ export const INTEL_IOMMU_DEFAULTS: IntelIommuProps = {
   dmaTranslation: true,
 };
 
+/**
+ * The defaults at a revision. aw-bits defaults to VTD_HOST_ADDRESS_WIDTH, which was VTD_HOST_AW_39BIT
+ * until ddd84fd0, two patches before x-flts in the same pull, made it VTD_HOST_AW_48BIT.
+ */
+export function intelIommuDefaults(profile: ProfileId): IntelIommuProps {
+  return profileAtLeast(profile, 'xflts-refuse') ? INTEL_IOMMU_DEFAULTS : { ...INTEL_IOMMU_DEFAULTS, awBits: 39 };
+}
+
 export type PropertyKind = 'bool' | 'on-off-auto' | 'uint8' | 'uint32';
 
 /** One qdev property: its name at a revision and the field it sets. */
@@ -80,9 +88,17 @@ export interface PropertyDef {
   readonly profiles: readonly ProfileId[];
 }
 
-const ALL: readonly ProfileId[] = ['seed', 'bridge', 'relaxed', 'fsts', 'pasid'];
-const UNTIL_FSTS: readonly ProfileId[] = ['seed', 'bridge', 'relaxed'];
-const FROM_FSTS: readonly ProfileId[] = ['fsts', 'pasid'];
+/** The profiles from `from` up to, not including, `until`. */
+function between(from: ProfileId, until?: ProfileId): readonly ProfileId[] {
+  return PROFILES.filter((p) => profileAtLeast(p, from) && (until === undefined || !profileAtLeast(p, until)));
+}
+
+const ALL = between('aw-only');
+const UNTIL_FSTS = between('aw-only', 'fsts');
+const FROM_FSTS = between('fsts');
+// x-flts and fs1gp arrive together (aa68a9fb, d9d32478)
+const XFLTS = between('xflts-refuse', 'fsts');
+const FROM_XFLTS = between('xflts-refuse');
 
 /** Every intel-iommu property, by revision. */
 export const INTEL_IOMMU_PROPERTIES: readonly PropertyDef[] = [
@@ -93,15 +109,16 @@ export const INTEL_IOMMU_PROPERTIES: readonly PropertyDef[] = [
   { name: 'caching-mode', field: 'cachingMode', kind: 'bool', profiles: ALL },
   { name: 'x-scalable-mode', field: 'scalableMode', kind: 'bool', profiles: UNTIL_FSTS },
   { name: 'scalable-mode', field: 'scalableMode', kind: 'bool', profiles: FROM_FSTS },
-  { name: 'x-flts', field: 'flts', kind: 'bool', profiles: UNTIL_FSTS },
+  { name: 'x-flts', field: 'flts', kind: 'bool', profiles: XFLTS },
   { name: 'fsts', field: 'flts', kind: 'bool', profiles: FROM_FSTS },
   { name: 'snoop-control', field: 'snoopControl', kind: 'bool', profiles: ALL },
-  { name: 'x-pasid-mode', field: 'pasidMode', kind: 'bool', profiles: ['seed', 'bridge', 'relaxed', 'fsts'] },
+  { name: 'x-pasid-mode', field: 'pasidMode', kind: 'bool', profiles: between('aw-only', 'pasid') },
   { name: 'pasid-bits', field: 'pasidBits', kind: 'uint8', profiles: ['pasid'] },
   { name: 'dma-drain', field: 'dmaDrain', kind: 'bool', profiles: UNTIL_FSTS },
   { name: 'svm', field: 'svm', kind: 'bool', profiles: FROM_FSTS },
+  // stale-tm: 6ce12bd2, after 9.1.0; the version map drops it for 9.1
   { name: 'stale-tm', field: 'staleTm', kind: 'bool', profiles: ALL },
-  { name: 'fs1gp', field: 'fs1gp', kind: 'bool', profiles: ALL },
+  { name: 'fs1gp', field: 'fs1gp', kind: 'bool', profiles: FROM_XFLTS },
   // X86IOMMUState, the parent class
   { name: 'intremap', field: 'intremap', kind: 'on-off-auto', profiles: ALL },
   { name: 'device-iotlb', field: 'deviceIotlb', kind: 'bool', profiles: ALL },

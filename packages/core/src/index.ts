@@ -14,6 +14,8 @@ export * from './plugin.js';
 export * from './printf.js';
 export * from './profile.js';
 export * from './properties.js';
+export * from './qemu-releases.js';
 export * from './qom.js';
 export * from './registers.js';
+export * from './resolve-qemu.js';
 export * from './user-line.js';

@@ -1,4 +1,4 @@
-import { INTEL_IOMMU_DEFAULTS, INTEL_IOMMU_PROPERTIES, propertiesOf, type IntelIommuProps, type OnOffAuto, type PropertyDef } from './guest.js';
+import { INTEL_IOMMU_PROPERTIES, intelIommuDefaults, propertiesOf, type IntelIommuProps, type OnOffAuto, type PropertyDef } from './guest.js';
 import { InputError } from './input-error.js';
 import type { ProfileId } from './profile.js';
 
@@ -52,14 +52,14 @@ function parseValue(def: PropertyDef, value: string): IntelIommuProps[keyof Inte
   }
 }
 
-function unknownProperty(name: string, profile: ProfileId): InputError {
+function unknownProperty(name: string, profile: ProfileId, defs: readonly PropertyDef[]): InputError {
   const elsewhere = INTEL_IOMMU_PROPERTIES.find((p) => p.name === name);
   if (elsewhere) {
-    const now = propertiesOf(profile).find((p) => p.field === elsewhere.field);
+    const now = defs.find((p) => p.field === elsewhere.field);
     const hint = now ? `; at profile ${profile} it is '${now.name}'` : '';
     return new InputError(name, `Property 'intel-iommu.${name}' not found at profile ${profile} (it exists at ${elsewhere.profiles.join(', ')})${hint}`);
   }
-  const known = propertiesOf(profile).map((p) => p.name).join(', ');
+  const known = defs.map((p) => p.name).join(', ');
   return new InputError(name, `Property 'intel-iommu.${name}' not found (intel-iommu properties: ${known})`);
 }
 
@@ -106,6 +106,10 @@ export function splitQemuOpts(text: string): QemuOpt[] {
 export interface ParseGuestOptions {
   /** Receives QEMU's deprecation warning for a short-form boolean (`x-flts` for `x-flts=on`). */
   readonly onWarning?: (warning: string) => void;
+  /** The properties a release has, when it lacks some of its profile's (resolveQemu's `properties`). */
+  readonly properties?: readonly PropertyDef[];
+  /** The values before the list is applied, e.g. a machine type's compat values (resolveQemu's `defaults`). */
+  readonly defaults?: IntelIommuProps;
 }
 
 /**
@@ -114,8 +118,8 @@ export interface ParseGuestOptions {
  * QemuOpts, a repeated property takes its last value, and only that value is parsed.
  */
 export function parseGuestProperties(text: string, profile: ProfileId = 'seed', options: ParseGuestOptions = {}): IntelIommuProps {
-  const props: Record<string, unknown> = { ...INTEL_IOMMU_DEFAULTS };
-  const defs = propertiesOf(profile);
+  const props: Record<string, unknown> = { ...(options.defaults ?? intelIommuDefaults(profile)) };
+  const defs = options.properties ?? propertiesOf(profile);
   // qemu_opts_to_qdict(): a repeated name keeps one entry holding its last value
   const lastOf = new Map<string, QemuOpt>();
   splitQemuOpts(text).forEach((opt, index) => {
@@ -130,16 +134,17 @@ export function parseGuestProperties(text: string, profile: ProfileId = 'seed', 
   });
   for (const opt of lastOf.values()) {
     const def = defs.find((d) => d.name === opt.name);
-    if (!def) throw unknownProperty(opt.shortForm ?? opt.name, profile);
+    if (!def) throw unknownProperty(opt.shortForm ?? opt.name, profile, defs);
     props[def.field] = parseValue(def, opt.value);
   }
   return props as unknown as IntelIommuProps;
 }
 
-/** Renders the properties that differ from QEMU's defaults, in the profile's spelling. */
+/** Renders the properties that differ from QEMU's defaults at the profile, in the profile's spelling. */
 export function formatGuestProperties(props: IntelIommuProps, profile: ProfileId = 'seed'): string {
+  const defaults = intelIommuDefaults(profile);
   return propertiesOf(profile)
-    .filter((d) => props[d.field] !== INTEL_IOMMU_DEFAULTS[d.field])
+    .filter((d) => props[d.field] !== defaults[d.field])
     .map((d) => {
       const v = props[d.field];
       return `${d.name}=${typeof v === 'boolean' ? (v ? 'on' : 'off') : String(v)}`;

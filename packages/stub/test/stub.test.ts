@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { Errp, PluginRegistry, hintText, renderUserVisible, selectChecker, type HostIommuDevice, type Outcome, type VIommuState } from '@hiodkit/core';
+import { Errp, PROFILES as ALL_PROFILES, PluginRegistry, hintText, renderUserVisible, selectChecker, type HostIommuDevice, type Outcome, type VIommuState } from '@hiodkit/core';
 import { STUB_PLUGINS, stubPlugin, vtdCheckHiodAccelStub } from '@hiodkit/stub';
 import { VTD_PLUGINS } from '@hiodkit/vtd';
 import { guest, hostDevice } from './fixtures.js';
 
 const PROFILES = ['seed', 'bridge', 'relaxed', 'fsts', 'pasid'] as const;
+const PRE_ACCEL = ALL_PROFILES.filter((p) => !(PROFILES as readonly string[]).includes(p));
 const STUB_ERROR = { message: 'host IOMMU cannot be checked!', hints: ['CONFIG_VTD_ACCEL is not enabled'] };
 
 function rejection(outcome: Outcome) {
@@ -27,8 +28,12 @@ describe('vtd_check_hiod_accel stub (SPEC §5)', () => {
 });
 
 describe('STUB_PLUGINS', () => {
-  it('has one plugin per profile', () => {
+  it('has one plugin per profile with CONFIG_VTD_ACCEL: from the seed on', () => {
     expect(Object.keys(STUB_PLUGINS).sort()).toEqual([...PROFILES].sort());
+  });
+
+  it.each(PRE_ACCEL)('%s predates the stub: stubPlugin refuses it', (profile) => {
+    expect(() => stubPlugin(profile)).toThrow(`profile ${profile} predates CONFIG_VTD_ACCEL and its stub (added by the seed, cca621c7)`);
   });
 
   it.each(PROFILES)('%s declares its profile and CONFIG_VTD_ACCEL=n', (profile) => {
@@ -38,12 +43,12 @@ describe('STUB_PLUGINS', () => {
 
   it('stub and accel plugins can share one registry (distinct names)', () => {
     const registry = new PluginRegistry([...Object.values(VTD_PLUGINS), ...Object.values(STUB_PLUGINS)]);
-    expect(registry.names()).toHaveLength(10);
+    expect(registry.names()).toHaveLength(14);
   });
 
   it.each(PROFILES)('%s: with x-flts off a good device is accepted by the stub and by the accel checker', (profile) => {
     const s = guest({ flts: false });
-    expect(STUB_PLUGINS[profile].check(s, hostDevice())).toEqual({ ok: true });
+    expect(stubPlugin(profile).check(s, hostDevice())).toEqual({ ok: true });
     expect(VTD_PLUGINS[profile].check(s, hostDevice())).toEqual({ ok: true });
   });
 
@@ -65,7 +70,7 @@ describe('STUB_PLUGINS', () => {
   it.each(PASSING_1_TO_6.flatMap(([label, s, hiod]) => PROFILES.map((p) => [label, p, s, hiod] as const)))(
     '%s at %s: message and hint',
     (_label, profile, s, hiod) => {
-      expect(STUB_PLUGINS[profile].check(s, hiod)).toEqual({ ok: false, error: STUB_ERROR });
+      expect(stubPlugin(profile).check(s, hiod)).toEqual({ ok: false, error: STUB_ERROR });
     },
   );
 
@@ -90,7 +95,7 @@ describe('STUB_PLUGINS', () => {
   it.each(FAILING_1_TO_6.flatMap(([label, s, hiod, error]) => PROFILES.map((p) => [label, p, s, hiod, error] as const)))(
     '%s at %s: the attach-path error, not the stub',
     (_label, profile, s, hiod, error) => {
-      expect(STUB_PLUGINS[profile].check(s, hiod)).toEqual({ ok: false, error });
+      expect(stubPlugin(profile).check(s, hiod)).toEqual({ ok: false, error });
     },
   );
 

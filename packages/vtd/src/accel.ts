@@ -5,6 +5,7 @@ import {
   bitField,
   dynamicCast,
   errorSetg,
+  hasVtdAccel,
   isRequesterIdAliased,
   profileAtLeast,
   registerField,
@@ -24,6 +25,7 @@ export function hostPasidBits(ecapReg: bigint): number {
  * the host IOMMU can run the guest's first-stage page tables.
  */
 export function vtdCheckHiodAccel(profile: ProfileId = 'seed'): AccelCheck {
+  if (!hasVtdAccel(profile)) throw new RangeError(`profile ${profile} predates intel_iommu_accel.c (added by the seed, cca621c7)`);
   const renamed = profileAtLeast(profile, 'fsts');
   return (s, hiod, errp) => {
     const caps = hiod.caps;

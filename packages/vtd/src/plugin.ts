@@ -1,16 +1,21 @@
-import { PROFILES, type CheckerPlugin, type ProfileId } from '@hiodkit/core';
+import { PROFILES, hasVtdAccel, type CheckerPlugin, type ProfileId } from '@hiodkit/core';
 import { vtdCheckHiodAccel } from './accel.js';
-import { attachOutcome } from './attach.js';
+import { attachOutcome, type AccelCheck } from './attach.js';
 
-/** The VT-d accel checker at a profile: a build with CONFIG_VTD_ACCEL=y. */
+// before the seed vtd_check_hiod ends in its own refusal and calls no hook
+const NO_HOOK: AccelCheck = () => {
+  throw new Error('vtd_check_hiod has no accel hook before the seed');
+};
+
+/** The VT-d checker at a profile: a build with CONFIG_VTD_ACCEL=y, or before the seed any build with VTD. */
 export function vtdPlugin(profile: ProfileId = 'seed'): CheckerPlugin {
-  const accel = vtdCheckHiodAccel(profile);
+  const accel = hasVtdAccel(profile) ? vtdCheckHiodAccel(profile) : NO_HOOK;
   return {
-    name: `vtd-accel@${profile}`,
+    name: `${hasVtdAccel(profile) ? 'vtd-accel' : 'vtd'}@${profile}`,
     implements: { profile, kconfig: { VTD_ACCEL: true } },
-    check: (guest, device) => attachOutcome(guest, device, accel),
+    check: (guest, device) => attachOutcome(guest, device, accel, profile),
   };
 }
 
-/** One accel checker per profile. */
+/** One VT-d checker per profile. */
 export const VTD_PLUGINS: Readonly<Record<ProfileId, CheckerPlugin>> = Object.fromEntries(PROFILES.map((p) => [p, vtdPlugin(p)])) as Record<ProfileId, CheckerPlugin>;

@@ -1,9 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { PluginRegistry, hostIommuTypeRegistry } from '@hiodkit/core';
+import { PROFILES, PluginRegistry, hostIommuTypeRegistry, profileAtLeast } from '@hiodkit/core';
 import { VTD_PLUGINS, vtdPlugin } from '@hiodkit/vtd';
 import { deepFreeze, guest, hostDevice, verdict } from './fixtures.js';
-
-const PROFILES = ['seed', 'bridge', 'relaxed', 'fsts', 'pasid'] as const;
 
 describe('VTD_PLUGINS', () => {
   it('has one plugin per profile', () => {
@@ -19,10 +17,15 @@ describe('VTD_PLUGINS', () => {
     expect(vtdPlugin().implements.profile).toBe('seed');
   });
 
-  it('the names are distinct, so all five fit one registry', () => {
+  it('the names are distinct, so all nine fit one registry', () => {
     const registry = new PluginRegistry(Object.values(VTD_PLUGINS));
-    expect(registry.names()).toHaveLength(5);
-    expect(new Set(registry.names()).size).toBe(5);
+    expect(registry.names()).toHaveLength(9);
+    expect(new Set(registry.names()).size).toBe(9);
+  });
+
+  it('before the seed the name says there is no accel hook', () => {
+    expect(VTD_PLUGINS['xflts-refuse-fs'].name).toBe('vtd@xflts-refuse-fs');
+    expect(VTD_PLUGINS.seed.name).toBe('vtd-accel@seed');
   });
 
   it.each(PROFILES)('%s: with x-flts off a good device is accepted', (profile) => {
@@ -36,14 +39,19 @@ describe('VTD_PLUGINS', () => {
 
   it.each(PROFILES)('%s: the attach-path errors come first', (profile) => {
     const plugin = VTD_PLUGINS[profile];
-    expect(verdict(plugin.check(guest({ cachingMode: false }), hostDevice()))).toBe(
-      'Device assignment is not allowed without enabling caching-mode=on for Intel IOMMU.',
+    // caching-mode is an attach-time check from 3cda33e0 (xflts-refuse-cm) on
+    expect(verdict(plugin.check(guest({ cachingMode: false, flts: false }), hostDevice()))).toBe(
+      profileAtLeast(profile, 'xflts-refuse-cm') ? 'Device assignment is not allowed without enabling caching-mode=on for Intel IOMMU.' : 'accept',
     );
     expect(verdict(plugin.check(guest(), hostDevice({ awBits: { kind: 'no-get-cap' } })))).toBe('.get_cap() not implemented');
     expect(verdict(plugin.check(guest(), hostDevice({ awBits: 47 })))).toBe('aw-bits 48 > host aw-bits 47');
   });
 
   it.each([
+    ['aw-only', 'accept'],
+    ['xflts-refuse', 'host device is uncompatible with stage-1 translation'],
+    ['xflts-refuse-cm', 'host device is uncompatible with stage-1 translation'],
+    ['xflts-refuse-fs', 'host device is uncompatible with first stage translation'],
     ['seed', 'host IOMMU is incompatible with guest first stage translation'],
     ['bridge', 'host IOMMU is incompatible with guest first stage translation'],
     ['relaxed', 'accept'],

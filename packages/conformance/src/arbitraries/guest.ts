@@ -1,5 +1,14 @@
 import fc from 'fast-check';
-import { decideConfig, profileAtLeast, type IntelIommuProps, type ProfileId } from '@hiodkit/core';
+import { decideConfig, intelIommuDefaults, profileAtLeast, propertiesOf, type IntelIommuProps, type ProfileId } from '@hiodkit/core';
+
+/** The fields no property of the profile sets keep its default (x-flts and fs1gp before 10.0, svm before fsts). */
+function unsettableAtDefault(props: IntelIommuProps, profile: ProfileId): IntelIommuProps {
+  const settable = new Set(propertiesOf(profile).map((p) => p.field));
+  const defaults = intelIommuDefaults(profile);
+  const out: Record<string, unknown> = { ...props };
+  for (const field of Object.keys(defaults) as (keyof IntelIommuProps)[]) if (!settable.has(field)) out[field] = defaults[field];
+  return out as unknown as IntelIommuProps;
+}
 
 const weighted = (pTrue: number): fc.Arbitrary<boolean> =>
   fc.oneof({ weight: pTrue, arbitrary: fc.constant(true) }, { weight: 100 - pTrue, arbitrary: fc.constant(false) });
@@ -52,16 +61,19 @@ export const guestPropsArb = (profile: ProfileId = 'seed'): fc.Arbitrary<IntelIo
         dmaTranslation: r.dmaTranslation,
       };
     })
+    .map((props) => unsettableAtDefault(props, profile))
     .filter((props) => decideConfig(props, profile).ok);
 
 /** Guest properties that decideConfig refuses at the profile, each breaking one of its checks. */
 export const invalidGuestPropsArb = (profile: ProfileId = 'seed'): fc.Arbitrary<IntelIommuProps> => {
   const renamed = profileAtLeast(profile, 'fsts');
+  // x-flts=on breaks two checks, from the profile that has x-flts on
+  const xflts = profileAtLeast(profile, 'xflts-refuse');
   const breakers: fc.Arbitrary<(p: IntelIommuProps) => IntelIommuProps>[] = [
     fc.constant((p) => ({ ...p, eim: 'on', intremap: 'off' })),
-    fc.constant((p) => ({ ...p, flts: true, scalableMode: false })),
+    ...(xflts ? [fc.constant((p: IntelIommuProps) => ({ ...p, flts: true, scalableMode: false }))] : []),
     fc.integer({ min: 0, max: 255 }).filter((aw) => aw !== 39 && aw !== 48).map((aw) => (p) => ({ ...p, flts: false, awBits: aw })),
-    fc.integer({ min: 0, max: 255 }).filter((aw) => aw !== 48).map((aw) => (p) => ({ ...p, flts: true, scalableMode: true, awBits: aw })),
+    ...(xflts ? [fc.integer({ min: 0, max: 255 }).filter((aw) => aw !== 48).map((aw) => (p: IntelIommuProps) => ({ ...p, flts: true, scalableMode: true, awBits: aw }))] : []),
   ];
   if (!renamed) breakers.push(fc.constant((p) => ({ ...p, scalableMode: true, dmaDrain: false })));
   if (!profileAtLeast(profile, 'pasid')) breakers.push(fc.constant((p) => ({ ...p, pasidMode: true, scalableMode: false, flts: false })));

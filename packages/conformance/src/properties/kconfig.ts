@@ -1,3 +1,4 @@
+import { hasVtdAccel } from '@hiodkit/core';
 import { accelCaseArb } from '../arbitraries/cases.js';
 import { buildsLinking } from '../oracle/kconfig-builds.js';
 import type { Case } from '../oracle/predicates.js';
@@ -13,7 +14,7 @@ import { Violation, outcomeOf, type PropertySpec } from './property.js';
 export const kconfig: PropertySpec<Case> = {
   id: 'kconfig',
   title: 'behaves as the checker its declared Kconfig links, for every build that links it',
-  notApplicable: () => undefined,
+  notApplicable: (ctx) => (hasVtdAccel(ctx.profile) ? undefined : `profile ${ctx.profile} predates CONFIG_VTD_ACCEL: every build with VTD links the one check of intel_iommu.c`),
   arbitrary: (ctx) => accelCaseArb(ctx.profile, ctx.declaration),
   check(ctx, c) {
     const builds = buildsLinking(ctx.declaration);

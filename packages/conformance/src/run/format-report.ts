@@ -1,3 +1,4 @@
+import { hasVtdAccel } from '@hiodkit/core';
 import type { ConformanceReport, PropertyResult } from './report.js';
 import { terminalText } from './terminal-text.js';
 
@@ -33,7 +34,8 @@ export function formatFailure(result: PropertyResult, seed: number, indent = '  
 export function formatReport(report: ConformanceReport): string {
   const { plugin, options } = report;
   const out: string[] = [];
-  out.push(`hiodkit conformance: ${terminalText(plugin.name)} (${plugin.isolation}) — profile ${report.profile}, CONFIG_VTD_ACCEL=${plugin.implements.kconfig.VTD_ACCEL ? 'y' : 'n'}`);
+  const kconfig = hasVtdAccel(report.profile) ? `CONFIG_VTD_ACCEL=${plugin.implements.kconfig.VTD_ACCEL ? 'y' : 'n'}` : 'no CONFIG_VTD_ACCEL yet';
+  out.push(`hiodkit conformance: ${terminalText(plugin.name)} (${plugin.isolation}) — profile ${report.profile}, ${kconfig}`);
   out.push(`  table ${report.table.file} (qemu ${report.table.qemuCommit.slice(0, 12)}, ${report.table.rows} rows) · seed ${options.seed} · ${options.numRuns} runs per property · ${options.timeLimitMs} ms per call`);
   const width = Math.max(...report.properties.map((p) => p.id.length));
   for (const p of report.properties) {
