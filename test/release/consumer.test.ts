@@ -34,7 +34,9 @@ function runtimes(): Runtime[] {
     if (!m?.[1] || !m[2]) throw new Error(`HIODKIT_CONSUMER_RUNTIMES: "${entry}" is not <node major>:<vitest range>`);
     const npx = spawnSync('npx', ['-y', `node@${m[1]}`, '-p', 'process.execPath'], { cwd: tmpdir(), encoding: 'utf8', timeout: 280_000 });
     if (npx.status !== 0) throw new Error(`npx -y node@${m[1]} failed:\n${npx.stdout}\n${npx.stderr}`);
-    return runtime(npx.stdout.trim(), m[2]);
+    const rt = runtime(npx.stdout.trim(), m[2]);
+    if (!rt.version.startsWith(`v${m[1]}.`)) throw new Error(`npx -y node@${m[1]} ran Node ${rt.version}`);
+    return rt;
   });
 }
 
