@@ -1,13 +1,44 @@
 // The kit as a consumer gets it: the packed tarballs installed with npm in a project outside the
-// workspace, a three-line vitest file on a plugin written there, and the hiodkit bin.
+// workspace, a three-line vitest file on a plugin written there, and the hiodkit bin. The project
+// runs on the Node running these tests with vitest 4.1, or on each Node and vitest that
+// HIODKIT_CONSUMER_RUNTIMES names (.ci/run: Node 22 and 24 with vitest 5).
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { PACKAGES } from './packages.js';
 
-const project = mkdtempSync(join(tmpdir(), 'hiodkit-consumer-'));
+/** A Node binary the consumer's npm, npx and bins run on (first on their PATH), and the vitest range the project installs. */
+interface Runtime {
+  readonly node: string;
+  readonly version: string;
+  readonly vitest: string;
+  readonly vitestMajor: number;
+}
+
+function runtime(node: string, vitest: string): Runtime {
+  const version = spawnSync(node, ['-p', 'process.version'], { encoding: 'utf8' });
+  if (version.status !== 0) throw new Error(`${node} -p process.version failed:\n${version.stderr}`);
+  const major = /^[\^~]?(\d+)\./.exec(vitest);
+  if (!major) throw new Error(`vitest range "${vitest}" does not start with its major version`);
+  return { node, version: version.stdout.trim(), vitest, vitestMajor: Number(major[1]) };
+}
+
+/** HIODKIT_CONSUMER_RUNTIMES is space-separated `<node major>:<vitest range>`, each Node the real binary `npx -y node@<major>` runs. */
+function runtimes(): Runtime[] {
+  const spec = process.env['HIODKIT_CONSUMER_RUNTIMES']?.trim();
+  if (!spec) return [runtime(process.execPath, '^4.1.0')];
+  return spec.split(/\s+/).map((entry) => {
+    const m = /^(\d+):(\S+)$/.exec(entry);
+    if (!m?.[1] || !m[2]) throw new Error(`HIODKIT_CONSUMER_RUNTIMES: "${entry}" is not <node major>:<vitest range>`);
+    const npx = spawnSync('npx', ['-y', `node@${m[1]}`, '-p', 'process.execPath'], { cwd: tmpdir(), encoding: 'utf8', timeout: 280_000 });
+    if (npx.status !== 0) throw new Error(`npx -y node@${m[1]} failed:\n${npx.stdout}\n${npx.stderr}`);
+    const rt = runtime(npx.stdout.trim(), m[2]);
+    if (!rt.version.startsWith(`v${m[1]}.`)) throw new Error(`npx -y node@${m[1]} ran Node ${rt.version}`);
+    return rt;
+  });
+}
 
 /** A seed-profile checker written from SPEC in the consumer's project; `unsignedType` plants a fault. */
 const CHECKER = `import type { CheckerPlugin, Outcome } from '@hiodkit/core';
@@ -60,67 +91,81 @@ for await (const line of createInterface({ input: process.stdin })) {
 }
 `;
 
-function run(command: string, args: string[]) {
-  const r = spawnSync(command, args, { cwd: project, encoding: 'utf8', env: { ...process.env, CI: 'true', NO_COLOR: '1', FORCE_COLOR: '0', npm_config_loglevel: 'error' }, timeout: 280_000 });
-  return { code: r.status, out: `${r.stdout}\n${r.stderr}` };
-}
+for (const rt of runtimes()) {
+  describe(`a consumer project on Node ${rt.version} with vitest@${rt.vitest}, the packed packages installed by npm`, () => {
+    const project = mkdtempSync(join(tmpdir(), 'hiodkit-consumer-'));
+    const env = { ...process.env, PATH: `${dirname(rt.node)}${delimiter}${process.env['PATH'] ?? ''}`, CI: 'true', NO_COLOR: '1', FORCE_COLOR: '0', npm_config_loglevel: 'error' };
 
-beforeAll(() => {
-  writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'hiodkit-consumer', private: true, type: 'module' }, null, 2));
-  mkdirSync(join(project, 'src'));
-  mkdirSync(join(project, 'test'));
-  writeFileSync(join(project, 'src', 'checker.ts'), CHECKER);
-  writeFileSync(join(project, 'src', 'module-plugin.mjs'), MODULE_PLUGIN);
-  writeFileSync(join(project, 'src', 'protocol-plugin.mjs'), PROTOCOL_PLUGIN);
-  writeFileSync(join(project, 'test', 'checker.test.ts'), "import { describeConformance } from '@hiodkit/conformance/vitest';\nimport { plugin } from '../src/checker.js';\ndescribeConformance(plugin);\n");
-  writeFileSync(join(project, 'test', 'broken.test.ts'), "import { describeConformance } from '@hiodkit/conformance/vitest';\nimport { brokenPlugin } from '../src/checker.js';\ndescribeConformance(brokenPlugin);\n");
-  const tarballs = PACKAGES.map((p) => inject('tarballs')[p] as string);
-  const install = run('npm', ['install', '--no-audit', '--no-fund', ...tarballs, 'vitest@^4.1.0', 'fast-check@^4.10.0']);
-  if (install.code !== 0) throw new Error(`npm install failed:\n${install.out}`);
-}, 300_000);
-
-afterAll(() => rmSync(project, { recursive: true, force: true }));
-
-describe('a consumer project with the packed packages installed by npm', () => {
-  it('a correct plugin passes every property through describeConformance', () => {
-    const { code, out } = run('npx', ['vitest', 'run', '--reporter=verbose', 'test/checker.test.ts']);
-    for (const id of ['contract', 'table-equivalence', 'precedence/first-failure', 'precedence/repair-exposes-next', 'precedence/break-hides-later', 'final-rejection', 'kconfig']) {
-      expect(out).toContain(`hiodkit conformance: consumer-checker (profile seed, seed 24301) > ${id}`);
+    function run(command: string, args: string[]) {
+      const r = spawnSync(command, args, { cwd: project, encoding: 'utf8', env, timeout: 280_000 });
+      return { code: r.status, stdout: r.stdout, out: `${r.stdout}\n${r.stderr}` };
     }
-    expect(out).toMatch(/Tests\s+7 passed \(7\)/);
-    expect(code).toBe(0);
-  });
 
-  it('a broken plugin fails, naming the property and showing a counterexample', () => {
-    const { code, out } = run('npx', ['vitest', 'run', '--reporter=verbose', 'test/broken.test.ts']);
-    expect(code).toBe(1);
-    expect(out).toContain('[table-equivalence]');
-    expect(out).toMatch(/expected: reject: "Incompatible host platform IOMMU type -\d+"/);
-    expect(out).toMatch(/actual: {3}reject: "Incompatible host platform IOMMU type \d+"/);
-    expect(out).toMatch(/case: \{"guest":\{"props":/);
-    expect(out).toMatch(/replay: --property table-equivalence --seed 24301 --path/);
-  });
+    beforeAll(() => {
+      writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'hiodkit-consumer', private: true, type: 'module' }, null, 2));
+      mkdirSync(join(project, 'src'));
+      mkdirSync(join(project, 'test'));
+      writeFileSync(join(project, 'src', 'checker.ts'), CHECKER);
+      writeFileSync(join(project, 'src', 'module-plugin.mjs'), MODULE_PLUGIN);
+      writeFileSync(join(project, 'src', 'protocol-plugin.mjs'), PROTOCOL_PLUGIN);
+      writeFileSync(join(project, 'test', 'checker.test.ts'), "import { describeConformance } from '@hiodkit/conformance/vitest';\nimport { plugin } from '../src/checker.js';\ndescribeConformance(plugin);\n");
+      writeFileSync(join(project, 'test', 'broken.test.ts'), "import { describeConformance } from '@hiodkit/conformance/vitest';\nimport { brokenPlugin } from '../src/checker.js';\ndescribeConformance(brokenPlugin);\n");
+      const tarballs = PACKAGES.map((p) => inject('tarballs')[p] as string);
+      const install = run('npm', ['install', '--no-audit', '--no-fund', ...tarballs, `vitest@${rt.vitest}`, 'fast-check@^4']);
+      if (install.code !== 0) throw new Error(`npm install failed:\n${install.out}`);
+    }, 300_000);
 
-  it('hiodkit conform runs a module plugin in a worker, from the JavaScript build', () => {
-    const { code, out } = run('npx', ['hiodkit', 'conform', '--plugin', 'src/module-plugin.mjs', '--runs', '50', '--time-limit', '10000']);
-    expect(out).toContain('hiodkit conformance: vtd-accel@seed (worker)');
-    expect(out).toContain('CONFORMANT');
-    expect(code).toBe(0);
-  });
+    afterAll(() => rmSync(project, { recursive: true, force: true }));
 
-  it('hiodkit conform --exec drives a JSON-lines program, from the JavaScript build', () => {
-    const { code, out } = run('npx', ['hiodkit', 'conform', '--exec', `${process.execPath} src/protocol-plugin.mjs`, '--runs', '50', '--time-limit', '10000']);
-    expect(out).toContain('hiodkit conformance: consumer-process (process)');
-    expect(out).toContain('CONFORMANT');
-    expect(code).toBe(0);
-  });
+    it(`npm and the installed vitest run on Node ${rt.version}, and the vitest is ${rt.vitestMajor}.x`, () => {
+      const npm = run('npm', ['version', '--json']);
+      expect(npm.code).toBe(0);
+      expect((JSON.parse(npm.stdout) as Record<string, string>)['node']).toBe(rt.version.slice(1));
+      const vitest = run('npx', ['vitest', '--version']);
+      expect(vitest.code).toBe(0);
+      expect(vitest.out).toMatch(new RegExp(`^vitest/${rt.vitestMajor}\\.\\d+\\.\\d+ \\S+ node-${rt.version.replaceAll('.', '\\.')}$`, 'm'));
+    });
 
-  it('the installed hiodkit bin answers for a bundled host', () => {
-    const { code, out } = run('npx', ['hiodkit', 'check', '--host', 'node_modules/@hiodkit/cli/hosts/client-pch.json', '--host-aw-bits', '48']);
-    expect(out).toContain(
-      'qemu-system-x86_64: -device vfio-pci,host=0000:02:00.0,iommufd=iommufd0: vfio 0000:02:00.0: Failed to set vIOMMU: First stage 1GB large page is unsupported by host IOMMU',
-    );
-    expect(out).toContain('decided by fs1gp-unsupported');
-    expect(code).toBe(1);
+    it('a correct plugin passes every property through describeConformance', () => {
+      const { code, out } = run('npx', ['vitest', 'run', '--reporter=verbose', 'test/checker.test.ts']);
+      for (const id of ['contract', 'table-equivalence', 'precedence/first-failure', 'precedence/repair-exposes-next', 'precedence/break-hides-later', 'final-rejection', 'kconfig']) {
+        expect(out).toContain(`hiodkit conformance: consumer-checker (profile seed, seed 24301) > ${id}`);
+      }
+      expect(out).toMatch(/Tests\s+7 passed \(7\)/);
+      expect(code).toBe(0);
+    });
+
+    it('a broken plugin fails, naming the property and showing a counterexample', () => {
+      const { code, out } = run('npx', ['vitest', 'run', '--reporter=verbose', 'test/broken.test.ts']);
+      expect(code).toBe(1);
+      expect(out).toContain('[table-equivalence]');
+      expect(out).toMatch(/expected: reject: "Incompatible host platform IOMMU type -\d+"/);
+      expect(out).toMatch(/actual: {3}reject: "Incompatible host platform IOMMU type \d+"/);
+      expect(out).toMatch(/case: \{"guest":\{"props":/);
+      expect(out).toMatch(/replay: --property table-equivalence --seed 24301 --path/);
+    });
+
+    it('hiodkit conform runs a module plugin in a worker, from the JavaScript build', () => {
+      const { code, out } = run('npx', ['hiodkit', 'conform', '--plugin', 'src/module-plugin.mjs', '--runs', '50', '--time-limit', '10000']);
+      expect(out).toContain('hiodkit conformance: vtd-accel@seed (worker)');
+      expect(out).toContain('CONFORMANT');
+      expect(code).toBe(0);
+    });
+
+    it('hiodkit conform --exec drives a JSON-lines program, from the JavaScript build', () => {
+      const { code, out } = run('npx', ['hiodkit', 'conform', '--exec', `${rt.node} src/protocol-plugin.mjs`, '--runs', '50', '--time-limit', '10000']);
+      expect(out).toContain('hiodkit conformance: consumer-process (process)');
+      expect(out).toContain('CONFORMANT');
+      expect(code).toBe(0);
+    });
+
+    it('the installed hiodkit bin answers for a bundled host', () => {
+      const { code, out } = run('npx', ['hiodkit', 'check', '--host', 'node_modules/@hiodkit/cli/hosts/client-pch.json', '--host-aw-bits', '48']);
+      expect(out).toContain(
+        'qemu-system-x86_64: -device vfio-pci,host=0000:02:00.0,iommufd=iommufd0: vfio 0000:02:00.0: Failed to set vIOMMU: First stage 1GB large page is unsupported by host IOMMU',
+      );
+      expect(out).toContain('decided by fs1gp-unsupported');
+      expect(code).toBe(1);
+    });
   });
-});
+}
