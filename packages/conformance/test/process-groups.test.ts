@@ -1,9 +1,12 @@
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { caseFromJson, processPlugin, type Case } from '../src/index.js';
+import { caseFromJson, createProcessGroupRegistry, endAllGroups, processPlugin, type Case } from '../src/index.js';
+import { SPAWNING, claimSlot, recordGroup } from '../src/plugins/process-groups.js';
 import { groupGone, isRunning, killGroupQuietly } from '../../../test/support/process-table.js';
 
 const FIXTURES = fileURLToPath(new URL('./fixtures/protocol/', import.meta.url));
@@ -91,5 +94,29 @@ describe('a plugin runs in a process group of its own, and the whole group ends 
     expect(plugin.exitStatus).toBe('exited with code 0');
     expect(await groupGone(wrapper)).toEqual([]);
     expect(isRunning(grandchild)).toBe(false);
+  });
+});
+
+describe('ending every group (a signal to hiodkit)', () => {
+  it('waits for a plugin caught between fork and its pid being recorded, and ends it too', async () => {
+    const registry = createProcessGroupRegistry();
+    const slot = claimSlot(registry);
+    recordGroup(slot, SPAWNING);
+    const plugin = spawn('sleep', ['30'], { detached: true, stdio: 'ignore' });
+    const pid = plugin.pid as number;
+    groups.push(pid);
+    // another thread records the pid a moment later, while this one is already ending the groups
+    const late = new Worker(
+      `const { workerData: { memory, index, pid } } = require('node:worker_threads');
+       const cells = new Int32Array(memory);
+       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
+       Atomics.store(cells, 2 * index + 1, pid);
+       Atomics.notify(cells, 2 * index + 1);`,
+      { eval: true, workerData: { memory: slot.memory, index: slot.index, pid } },
+    );
+    const exited = new Promise((resolve) => plugin.on('exit', (_code, signal) => resolve(signal)));
+    expect(endAllGroups(registry)).toBe(1);
+    expect(await exited).toBe('SIGKILL');
+    await late.terminate();
   });
 });

@@ -48,9 +48,16 @@ export function releaseSlot(slot: ProcessGroupSlot): void {
   Atomics.store(cells, 2 * slot.index, 0);
 }
 
-/** Records the group of the plugin process just started (0: none runs). */
+/** In a slot while a plugin is being spawned: its pid is not known yet, but it may already run. */
+export const SPAWNING = -1;
+/** How long ending the groups waits for a spawn in progress to say its pid. */
+const SPAWN_WAIT_MS = 2_000;
+
+/** Records the group of the plugin process just started (0: none runs; SPAWNING: being started), and wakes a thread waiting to end it. */
 export function recordGroup(slot: ProcessGroupSlot, pgid: number): void {
-  Atomics.store(new Int32Array(slot.memory), 2 * slot.index + 1, pgid);
+  const cells = new Int32Array(slot.memory);
+  Atomics.store(cells, 2 * slot.index + 1, pgid);
+  Atomics.notify(cells, 2 * slot.index + 1);
 }
 
 export function groupIn(slot: ProcessGroupSlot): number {
@@ -72,19 +79,28 @@ export function killGroup(pgid: number): boolean {
 /** Ends the group recorded in the slot, if any, and clears it. */
 export function endGroupIn(slot: ProcessGroupSlot): void {
   const pgid = groupIn(slot);
-  if (pgid === 0) return;
+  if (pgid <= 0) return;
   killGroup(pgid);
   Atomics.compareExchange(new Int32Array(slot.memory), 2 * slot.index + 1, pgid, 0);
 }
 
-/** Ends every group the registry records: for a signal or an exit while plugins still run. */
+/**
+ * Ends every group the registry records: for a signal or an exit while plugins still run. A slot
+ * caught between fork and the pid being written is waited for, so a plugin started in that moment
+ * is ended too.
+ */
 export function endAllGroups(registry: ProcessGroupRegistry = processGroupRegistry()): number {
   const cells = new Int32Array(registry.memory);
+  const deadline = performance.now() + SPAWN_WAIT_MS;
   let ended = 0;
   for (let i = 0; i < PROCESS_GROUP_SLOTS; i++) {
-    const pgid = Atomics.load(cells, 2 * i + 1);
-    if (pgid !== 0 && killGroup(pgid)) ended++;
-    if (pgid !== 0) Atomics.compareExchange(cells, 2 * i + 1, pgid, 0);
+    let pgid = Atomics.load(cells, 2 * i + 1);
+    while (pgid === SPAWNING && performance.now() < deadline) {
+      Atomics.wait(cells, 2 * i + 1, SPAWNING, deadline - performance.now());
+      pgid = Atomics.load(cells, 2 * i + 1);
+    }
+    if (pgid > 0 && killGroup(pgid)) ended++;
+    if (pgid > 0) Atomics.compareExchange(cells, 2 * i + 1, pgid, 0);
   }
   return ended;
 }

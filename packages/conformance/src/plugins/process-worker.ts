@@ -4,7 +4,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { workerData } from 'node:worker_threads';
 import { isStackFrame } from './plugin-text.js';
 import type { Invocation } from './invocation.js';
-import { groupIn, killGroup, recordGroup } from './process-groups.js';
+import { SPAWNING, groupIn, killGroup, recordGroup } from './process-groups.js';
 import type { FromWorker, ProcessWorkerData, ToWorker } from './process-messages.js';
 import { KIT_HELLO_LINE, decodeAnswer, decodeHello, quoteLine, type PluginHello } from './protocol.js';
 import type { CaseJson } from './wire.js';
@@ -28,7 +28,7 @@ const lenient = new TextDecoder('utf-8');
 
 /** One plugin process: stdout split into lines (at most maxLineBytes each), the tail of stderr, how it ended. */
 class Child {
-  readonly proc: ChildProcessWithoutNullStreams;
+  readonly proc!: ChildProcessWithoutNullStreams;
   lineNo = 0;
   discarded = false;
   gone: ExitInfo | undefined;
@@ -45,8 +45,12 @@ class Child {
 
   constructor() {
     // detached: a process group of its own (setsid), so that ending it ends what the plugin started too
-    this.proc = spawn(command, [...args], { cwd, stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true, detached: true });
-    if (this.proc.pid !== undefined) recordGroup(group, this.proc.pid);
+    recordGroup(group, SPAWNING);
+    try {
+      this.proc = spawn(command, [...args], { cwd, stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true, detached: true });
+    } finally {
+      recordGroup(group, this.proc?.pid ?? 0);
+    }
     this.proc.stdin.on('error', () => {}); // EPIPE when it has exited: reported by the exit
     this.proc.stdout.on('data', (chunk: Buffer) => this.#stdout(chunk));
     this.proc.stdout.on('end', () => {
