@@ -349,6 +349,7 @@ export const BAD_INPUT_CASES: readonly BadInputCase[] = [
   execCase('protocol-hello-invalid', 'the hello lacks implements', 'hello-no-implements.mjs', 2, ['hello', "must have required property 'implements'"]),
   { id: 'protocol-command-not-found', area: 'protocol', input: 'the command does not exist', argv: ['conform', '--exec', '{tmp}/no-such-plugin'], expectedCode: 2, messageMustContain: ['{tmp}/no-such-plugin', 'ENOENT'] },
   execCase('protocol-invalid-answer', 'an answer line that breaks the schema', 'invalid-answer.mjs', 1, ['answer.outcome.ok', 'which is not an Outcome', '\\"outcome\\":{\\"ok\\":\\"yes\\"}}"'], ['--property', 'contract', '--runs', '3', '--seed', '1'], { stream: 'stdout' }),
+  execCase('protocol-duplicate-key', 'an answer that gives its message twice (JSON.parse would keep the last)', 'duplicate-key.mjs', 1, ['answer.outcome.error.message', 'is given twice in the same object'], ['--property', 'contract', '--runs', '3', '--seed', '1'], { stream: 'stdout' }),
 
   // ----- output -----
   { id: 'output-closed-pipe-decode', area: 'output', input: 'decode into a pipe its reader closed (| head -1)', argv: ['decode', '--cap', '0xd2008c40660462', '--ecap', '0xf050da'], child: 'stdout-closed', expectedCode: 0, messageMustContain: [] },

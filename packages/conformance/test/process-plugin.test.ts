@@ -138,6 +138,15 @@ describe('the protocol, driven by scripted plugins', () => {
     expect(decodeAnswer('{"id":4,"outcome":{"ok":true},"extra":1}', 5)).toMatchObject({ kind: 'invalid', id: 4, problems: ['stdout line 5: answer: has unexpected property "extra"'] });
   });
 
+  it('refuses a key given twice in one object, naming it: JSON.parse would keep the last', () => {
+    const twice = (path: string) => `stdout line 5: answer.${path}: is given twice in the same object; which one counts would be a guess`;
+    expect(decodeAnswer('{"id":4,"outcome":{"ok":false,"error":{"message":"a","message":"b","hints":[]}}}', 5)).toMatchObject({ kind: 'invalid', id: 4, problems: [twice('outcome.error.message')] });
+    expect(decodeAnswer('{"id":4,"outcome":{"ok":true,"ok":false}}', 5)).toMatchObject({ kind: 'invalid', id: 4, problems: [twice('outcome.ok')] });
+    expect(decodeAnswer('{"id":4,"id":5,"outcome":{"ok":true}}', 5)).toMatchObject({ kind: 'garbage', problems: [twice('id')] });
+    const hello = decodeHello('{"hiodkit":"hello","protocol":1,"name":"a","name":"b","implements":{"profile":"seed","kconfig":{"VTD_ACCEL":true}}}', 1);
+    expect(hello).toMatchObject({ ok: false, reason: expect.stringContaining('its hello (stdout line 1) is invalid: hello.name: is given twice in the same object') as string });
+  });
+
   it('matches answers to a batch answered out of order', () => {
     withPlugin(script('good.mjs', '--reverse', '3'), { timeLimitMs: 2000 }, (plugin) => {
       expect(plugin.invokeBatch([sample(39), sample(48), sample(52)])).toEqual([echoed(39), echoed(48), echoed(52)]);

@@ -2,6 +2,7 @@
 // the plugin's lines. Pure functions: process-plugin.ts and process-worker.ts share them.
 import type { Outcome, PluginDeclaration } from '@hiodkit/core';
 import { schemaProblems } from '../schemas.js';
+import { duplicateKey } from './json-text.js';
 import type { KnownFailureEntry } from './known-failures.js';
 import type { CaseJson } from './wire.js';
 
@@ -41,6 +42,12 @@ function parseJson(text: string): { ok: true; value: unknown } | { ok: false; re
   }
 }
 
+/** A key given twice in one object: JSON.parse keeps the last, and a verdict could rest on either, so the line is refused. */
+function repeatedKey(text: string, root: string): string | undefined {
+  const path = duplicateKey(text);
+  return path === undefined ? undefined : `${root}${path === '' ? '' : path.startsWith('[') ? path : `.${path}`}: is given twice in the same object; which one counts would be a guess`;
+}
+
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Reads the plugin's hello, or says in one line why it is not one this kit can speak with. */
@@ -52,7 +59,8 @@ export function decodeHello(line: string, lineNo: number): { ok: true; hello: Pl
   if (isObject(v) && v['hiodkit'] === 'hello' && 'protocol' in v && v['protocol'] !== PROTOCOL_VERSION) {
     return { ok: false, reason: `it speaks protocol ${JSON.stringify(v['protocol'])}, but this kit speaks protocol ${PROTOCOL_VERSION} only` };
   }
-  const problems = schemaProblems('protocol-hello.schema.json', v, 'hello');
+  const repeated = repeatedKey(line, 'hello');
+  const problems = repeated !== undefined ? [repeated] : schemaProblems('protocol-hello.schema.json', v, 'hello');
   if (problems.length > 0) return { ok: false, reason: `${where} is invalid: ${problems.join('; ')}: ${quoteLine(line)}` };
   return { ok: true, hello: v as PluginHello };
 }
@@ -73,8 +81,10 @@ export function decodeAnswer(line: string, lineNo: number): DecodedAnswer {
   if (!parsed.ok) return { kind: 'garbage', value, problems: [`stdout line ${lineNo} is not JSON (${parsed.reason})`] };
   const v = parsed.value;
   const id = isObject(v) ? v['id'] : undefined;
-  const problems = schemaProblems('protocol-response.schema.json', v, 'answer').map((p) => `stdout line ${lineNo}: ${p}`);
-  if (typeof id !== 'number' || !Number.isSafeInteger(id) || id < 0) {
+  const repeated = repeatedKey(line, 'answer');
+  const problems = (repeated !== undefined ? [repeated] : schemaProblems('protocol-response.schema.json', v, 'answer')).map((p) => `stdout line ${lineNo}: ${p}`);
+  // a repeated id ties the line to no request for certain
+  if (typeof id !== 'number' || !Number.isSafeInteger(id) || id < 0 || repeated?.startsWith('answer.id:') === true) {
     return { kind: 'garbage', value, problems: problems.length > 0 ? problems : [`stdout line ${lineNo}: answer.id: must be a non-negative integer`] };
   }
   if (problems.length > 0) return { kind: 'invalid', id, value, problems };
