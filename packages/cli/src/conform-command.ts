@@ -1,7 +1,7 @@
 import { statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { PROFILES, hasVtdAccel, type ProfileId } from '@hiodkit/core';
-import { type ConformanceReport, defaultSeed, formatReport, parseKnownFailureOption, type PluginInput, processPlugin, PROPERTY_IDS, runConformance } from '@hiodkit/conformance';
+import { type ConformanceReport, defaultSeed, formatReport, parseKnownFailureOption, type PluginInput, processPlugin, PROPERTY_IDS, runConformance, SEED_MAX, SEED_MIN } from '@hiodkit/conformance';
 import { STUB_PLUGINS } from '@hiodkit/stub';
 import { VTD_PLUGINS } from '@hiodkit/vtd';
 import { choiceOption, integerOption, parseOptions, splitCommandLine } from './args.js';
@@ -103,7 +103,7 @@ export function conformCommand(argv: readonly string[], io: CliIo): number {
   const builtin = choiceOption('--builtin', values.builtin, ['all', 'vtd', 'stub'] as const);
   const numRuns = integerOption('--runs', values.runs, 1, 1_000_000);
   if (values.path !== undefined && values.seed === undefined) throw new UsageError('a replay path needs the seed it was found with: pass --seed too', 'conform');
-  const seed = integerOption('--seed', values.seed, -0x8000_0000, 0x7fff_ffff) ?? defaultSeed(io.env);
+  const seed = integerOption('--seed', values.seed, SEED_MIN, SEED_MAX) ?? defaultSeed(io.env);
   const jsonPath = outputPath('--json', values.json, io);
   const junitPath = outputPath('--junit', values.junit, io);
   const timeLimitMs = integerOption('--time-limit', values['time-limit'], 1, 3_600_000);

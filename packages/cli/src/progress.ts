@@ -1,4 +1,4 @@
-import type { ProgressEvent } from '@hiodkit/conformance';
+import { terminalText, type ProgressEvent } from '@hiodkit/conformance';
 import type { CliIo } from './io.js';
 
 /** A live "[3/8] plugin: property" line on a terminal; nothing when not a TTY or under CI. */
@@ -9,7 +9,7 @@ export function progressLine(io: CliIo, label: string): { onProgress?: (event: P
   return {
     onProgress(event) {
       if (event.kind !== 'start') return;
-      io.stderr(`\r\u001b[2K[${event.index + 1}/${event.total}] ${label}: ${event.property}…`);
+      io.stderr(`\r\u001b[2K[${event.index + 1}/${event.total}] ${terminalText(label, 120)}: ${event.property}…`);
       shown = true;
     },
     done() {

@@ -9,9 +9,9 @@
  *   {hosts}     packages/cli/hosts (the sample hosts)
  */
 
-export type BadInputArea = 'arguments' | 'host JSON' | 'sysfs' | 'guest properties' | 'protocol' | 'output';
+export type BadInputArea = 'arguments' | 'host JSON' | 'sysfs' | 'guest properties' | 'plugin module' | 'protocol' | 'output';
 
-export const BAD_INPUT_AREAS: readonly BadInputArea[] = ['arguments', 'host JSON', 'sysfs', 'guest properties', 'protocol', 'output'];
+export const BAD_INPUT_AREAS: readonly BadInputArea[] = ['arguments', 'host JSON', 'sysfs', 'guest properties', 'plugin module', 'protocol', 'output'];
 
 /** Something to create under {tmp} before the case runs, keyed by its relative path; `mode` is set once the tree is made. */
 export type TreeEntry =
@@ -347,6 +347,8 @@ export const BAD_INPUT_CASES: readonly BadInputCase[] = [
   execCase('protocol-exits-before-hello', 'the plugin exits before its hello', 'exits-early.mjs', 2, ['exited with code 7 before sending its hello', 'cannot open /dev/iommu']),
   execCase('protocol-crashes-before-hello', 'the plugin dies of an uncaught exception before its hello', 'crashes-before-hello.mjs', 2, ['exited with code 1 before sending its hello', 'cannot parse the config file']),
   execCase('protocol-hello-invalid', 'the hello lacks implements', 'hello-no-implements.mjs', 2, ['hello', "must have required property 'implements'"]),
+  { id: 'plugin-module-promise-export', area: 'plugin module', input: 'a module whose default export is a Promise of a plugin', argv: ['conform', '--plugin', '{fixtures}/promise-export.ts', '--runs', '1'], expectedCode: 2, messageMustContain: ['export "default"', 'is a Promise, not a checker plugin', 'top-level await'] },
+  { id: 'plugin-module-top-level-await-forever', area: 'plugin module', input: 'a module whose top-level await never settles', argv: ['conform', '--plugin', '{fixtures}/top-level-await-forever.ts', '--runs', '1'], expectedCode: 2, messageMustContain: ['top-level-await-forever.ts', 'importing it never finished: its top-level await never settles'] },
   { id: 'protocol-command-not-found', area: 'protocol', input: 'the command does not exist', argv: ['conform', '--exec', '{tmp}/no-such-plugin'], expectedCode: 2, messageMustContain: ['{tmp}/no-such-plugin', 'ENOENT'] },
   execCase('protocol-invalid-answer', 'an answer line that breaks the schema', 'invalid-answer.mjs', 1, ['answer.outcome.ok', 'which is not an Outcome', '\\"outcome\\":{\\"ok\\":\\"yes\\"}}"'], ['--property', 'contract', '--runs', '3', '--seed', '1'], { stream: 'stdout' }),
   execCase('protocol-duplicate-key', 'an answer that gives its message twice (JSON.parse would keep the last)', 'duplicate-key.mjs', 1, ['answer.outcome.error.message', 'is given twice in the same object'], ['--property', 'contract', '--runs', '3', '--seed', '1'], { stream: 'stdout' }),

@@ -201,6 +201,13 @@ describe('the protocol, driven by scripted plugins', () => {
     });
   });
 
+  it('a huge answer still arriving when the limit passes is reported as too long, not as a timeout', () => {
+    withPlugin(script('bad-answer.mjs', 'slow-long-line'), { timeLimitMs: 300 }, (plugin) => {
+      const inv = plugin.invoke(sample());
+      expect(inv).toMatchObject({ kind: 'invalid', problems: ['stdout line 2 is longer than the 1048576-byte line limit'] });
+    });
+  });
+
   it('a silent plugin: timeout, killed and restarted; the next call works', () => {
     const marker = join(dir, 'silent-once.marker');
     withPlugin(script('bad-answer.mjs', 'silent-once', marker), { timeLimitMs: 1000 }, (plugin) => {

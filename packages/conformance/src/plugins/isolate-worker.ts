@@ -31,11 +31,18 @@ async function load(url: string): Promise<Record<string, unknown>> {
 }
 
 let plugin: ReturnType<typeof pickPlugin> | undefined;
+let loading = true;
+// the thread ends with nothing left to do while the import is still pending: only a top-level await that never settles does that
+// (before signalling's own exit listener, so the reason is on the port when the main thread wakes)
+process.prependListener('exit', () => {
+  if (loading) reply({ kind: 'load-error', error: 'importing it never finished: its top-level await never settles' });
+});
 try {
   plugin = pickPlugin(await load(moduleUrl), exportName);
 } catch (e) {
   reply({ kind: 'load-error', error: describeThrown(e) });
 }
+loading = false;
 
 if (plugin) {
   const loaded = plugin;

@@ -41,7 +41,11 @@ export function pickPlugin(mod: Record<string, unknown>, exportName: string | un
     const exported = Object.keys(mod).join(', ') || 'nothing';
     throw new PluginLoadError(`the module has no export ${names.map((n) => JSON.stringify(n)).join(' or ')} (it exports ${exported})`);
   }
-  const problems = pluginShapeProblems(mod[found]);
+  const value = mod[found];
+  if (typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function') {
+    throw new PluginLoadError(`export ${JSON.stringify(found)} is a Promise, not a checker plugin: export the plugin itself (a module may compute it with a top-level await)`);
+  }
+  const problems = pluginShapeProblems(value);
   if (problems.length > 0) throw new PluginLoadError(`export ${JSON.stringify(found)} is not a checker plugin: ${problems.join('; ')}`);
   return mod[found] as PluginWithKnownFailures;
 }

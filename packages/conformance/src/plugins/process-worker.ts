@@ -87,6 +87,11 @@ class Child {
     return lines.slice(-stderrLines);
   }
 
+  /** An answer line has begun to arrive and has not ended: the plugin answered, only not all of it yet. */
+  get midLine(): boolean {
+    return this.#partBytes > 0;
+  }
+
   /** Stack-frame lines of stderr the tail leaves out. */
   get droppedFrames(): number {
     return this.#droppedFrames;
@@ -204,6 +209,8 @@ interface ActiveCall {
   /** when the last answer arrived (or the batch was sent): the clock for the next answer */
   last: number;
   timer: NodeJS.Timeout | undefined;
+  /** The limit passed while an answer line was still arriving, and the call was given one more limit for it. */
+  extended: boolean;
   readonly timeLimitMs: number;
   readonly done: (results: Invocation[]) => void;
 }
@@ -290,6 +297,12 @@ function armTimer(a: ActiveCall): void {
     // passed (the thread was off the CPU, say) is read first, and then this check finds it answered
     setImmediate(() => {
       if (call !== a || a.last !== armed) return;
+      // a long answer under way is judged when it ends (or passes the line limit), not cut off as silence
+      if (a.child.midLine && !a.extended) {
+        a.extended = true;
+        armTimer(a);
+        return;
+      }
       discard(a.child);
       failRest(a, (elapsedMs) => ({ kind: 'timeout', limitMs: a.timeLimitMs, elapsedMs }));
     });
@@ -330,6 +343,7 @@ function onLine(c: Child, ev: LineEvent): void {
   a.last = now;
   a.results[index] = d.kind === 'answer' ? { kind: 'outcome', outcome: d.outcome, elapsedMs } : { kind: 'invalid', value: d.value, problems: d.problems, elapsedMs };
   a.pending.delete(d.id);
+  a.extended = false;
   if (a.pending.size === 0) finishCall(a);
   else armTimer(a);
 }
@@ -368,7 +382,7 @@ async function handleCall(cases: readonly CaseJson[], timeLimitMs: number): Prom
   if (typeof c === 'string') return cases.map(() => ({ kind: 'crashed', detail: c }));
   return new Promise((done) => {
     const now = performance.now();
-    const a: ActiveCall = { child: c, results: cases.map(() => undefined), pending: new Map(), start: now, last: now, timer: undefined, timeLimitMs, done };
+    const a: ActiveCall = { child: c, results: cases.map(() => undefined), pending: new Map(), start: now, last: now, timer: undefined, extended: false, timeLimitMs, done };
     call = a;
     const lines = cases.map((json, index) => {
       const id = nextId++;
