@@ -1,7 +1,7 @@
 import { statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { PROFILES, hasVtdAccel, type ProfileId } from '@hiodkit/core';
-import { type ConformanceReport, defaultSeed, formatReport, parseKnownFailureOption, type PluginInput, processPlugin, PROPERTY_IDS, runConformance, SEED_MAX, SEED_MIN } from '@hiodkit/conformance';
+import { type ConformanceReport, defaultSeed, formatReport, parseKnownFailureOption, type PluginInput, processPlugin, PROPERTY_IDS, type ReplayFormatter, runConformance, SEED_MAX, SEED_MIN } from '@hiodkit/conformance';
 import { STUB_PLUGINS } from '@hiodkit/stub';
 import { VTD_PLUGINS } from '@hiodkit/vtd';
 import { choiceOption, integerOption, parseOptions, splitCommandLine } from './args.js';
@@ -18,7 +18,8 @@ With no plugin, runs it on the built-in checkers (vtd accel and stub) at every
 profile, or at --profile; the stub exists from the seed on.
 
   --plugin FILE       an ES module exporting a plugin (default export, or
-                      "plugin", or --export NAME); runs in a worker thread
+                      "plugin", or --export NAME); runs in a worker thread;
+                      a .ts module needs tsx (npm install --save-dev tsx)
   --exec "CMD ARGS"   a program speaking the JSON-lines protocol (PROTOCOL.md)
   --builtin WHICH     all, vtd or stub (the default when no plugin is given)
   --profile P         ${PROFILES.join(', ')}; must match what the plugin declares
@@ -65,6 +66,19 @@ function write(option: string, path: string, text: string): void {
   } catch (e) {
     throw new UsageError(`${option} ${path}: cannot be written (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
   }
+}
+
+/** An argument as a POSIX shell reads it back: bare when it is plain, else in single quotes. */
+function shellWord(arg: string): string {
+  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+}
+
+/** The whole command that replays a failure, to paste into a shell. */
+function replayCommand(pluginArgs: readonly string[], timeLimitMs: number | undefined): ReplayFormatter {
+  return (r) =>
+    ['hiodkit', 'conform', ...pluginArgs, '--property', r.property, '--seed', String(r.seed), '--runs', String(r.numRuns), ...(timeLimitMs !== undefined ? ['--time-limit', String(timeLimitMs)] : []), '--path', r.path]
+      .map(shellWord)
+      .join(' ');
 }
 
 export function conformCommand(argv: readonly string[], io: CliIo): number {
@@ -116,19 +130,21 @@ export function conformCommand(argv: readonly string[], io: CliIo): number {
     ...(values['known-failure'] !== undefined ? { knownFailures: values['known-failure'].map(parseKnownFailureOption) } : {}),
   };
 
-  const targets: { label: string; input: () => PluginInput; profile?: ProfileId }[] = [];
+  /** `args`: the options that name the plugin again, for the replay command a failure prints. */
+  const targets: { label: string; input: () => PluginInput; profile?: ProfileId; args: readonly string[] }[] = [];
   if (values.plugin !== undefined) {
     const module = resolve(io.cwd, values.plugin);
-    targets.push({ label: module, input: () => ({ module, ...(values.export !== undefined ? { export: values.export } : {}) }) });
+    const args = ['--plugin', values.plugin, ...(values.export !== undefined ? ['--export', values.export] : [])];
+    targets.push({ label: module, input: () => ({ module, ...(values.export !== undefined ? { export: values.export } : {}) }), args });
   } else if (values.exec !== undefined) {
     const [command = '', ...args] = splitCommandLine(values.exec);
-    targets.push({ label: values.exec, input: () => processPlugin({ command, args, cwd: io.cwd }, { timeLimitMs: timeLimitMs ?? 1000 }) });
+    targets.push({ label: values.exec, input: () => processPlugin({ command, args, cwd: io.cwd }, { timeLimitMs: timeLimitMs ?? 1000 }), args: ['--exec', values.exec] });
   } else {
     const which = builtin ?? 'all';
     for (const p of profile !== undefined ? [profile] : PROFILES) {
-      if (which !== 'stub') targets.push({ label: VTD_PLUGINS[p].name, input: () => VTD_PLUGINS[p], profile: p });
+      if (which !== 'stub') targets.push({ label: VTD_PLUGINS[p].name, input: () => VTD_PLUGINS[p], profile: p, args: ['--builtin', 'vtd', '--profile', p] });
       // the stub exists only where CONFIG_VTD_ACCEL does
-      if (which !== 'vtd' && hasVtdAccel(p)) targets.push({ label: STUB_PLUGINS[p].name, input: () => STUB_PLUGINS[p], profile: p });
+      if (which !== 'vtd' && hasVtdAccel(p)) targets.push({ label: STUB_PLUGINS[p].name, input: () => STUB_PLUGINS[p], profile: p, args: ['--builtin', 'stub', '--profile', p] });
     }
     if (targets.length === 0) throw new UsageError(`--builtin stub: profile ${profile ?? ''} predates CONFIG_VTD_ACCEL and its stub (added by the seed, cca621c7)`, 'conform');
   }
@@ -144,7 +160,7 @@ export function conformCommand(argv: readonly string[], io: CliIo): number {
       // a handle opened here (--exec) is closed here; runConformance closes what it opens itself
       if (typeof (input as { close?: unknown }).close === 'function') (input as { close(): void }).close();
     }
-    io.stdout(`${formatReport(reports[reports.length - 1] as ConformanceReport)}\n\n`);
+    io.stdout(`${formatReport(reports[reports.length - 1] as ConformanceReport, { replay: replayCommand(target.args, timeLimitMs) })}\n\n`);
   }
   if (jsonPath !== undefined) write('--json', jsonPath, `${JSON.stringify(reports.length === 1 ? reports[0] : reports, null, 2)}\n`);
   if (junitPath !== undefined) write('--junit', junitPath, junitXml(reports));

@@ -20,7 +20,7 @@ export function junitXml(reports: readonly ConformanceReport[]): string {
       const open = `    <testcase classname="${escapeXml(`hiodkit.${r.plugin.name}`)}" name="${escapeXml(p.id)}" time="${(p.durationMs / 1000).toFixed(3)}"`;
       if (p.status === 'not-applicable') return `${open}>\n      <skipped message="${escapeXml(`not applicable: ${p.reason ?? ''}`)}"/>\n    </testcase>`;
       if (p.status === 'failed') {
-        return `${open}>\n      <failure message="${escapeXml(p.failure?.summary ?? 'failed')}" type="nonconformance">${escapeXml(formatFailure(p, r.options.seed, ''))}</failure>\n    </testcase>`;
+        return `${open}>\n      <failure message="${escapeXml(p.failure?.summary ?? 'failed')}" type="nonconformance">${escapeXml(formatFailure(p, r.options.numRuns, ''))}</failure>\n    </testcase>`;
       }
       if (p.status === 'unexpected-pass') return `${open}>\n      <failure message="listed in knownFailures but passed" type="unexpected-pass"/>\n    </testcase>`;
       return `${open}/>`;

@@ -9,7 +9,8 @@ import { outcomeProblems } from './wire.js';
 export type Invocation =
   | { readonly kind: 'outcome'; readonly outcome: Outcome; readonly elapsedMs: number; readonly mutation?: string }
   | { readonly kind: 'invalid'; readonly value: string; readonly problems: readonly string[]; readonly elapsedMs: number }
-  | { readonly kind: 'threw'; readonly error: string; readonly elapsedMs: number }
+  /** `cause`: what the plugin threw, stack and all, where it could be kept (in-process, or an Error from a worker) */
+  | { readonly kind: 'threw'; readonly error: string; readonly elapsedMs: number; readonly cause?: unknown }
   | { readonly kind: 'timeout'; readonly limitMs: number; readonly elapsedMs: number }
   | { readonly kind: 'crashed'; readonly detail: string };
 
@@ -87,7 +88,7 @@ export function inProcessPlugin(plugin: PluginWithKnownFailures, timeLimitMs: nu
       try {
         value = plugin.check(copy.guest, copy.device);
       } catch (e) {
-        return { kind: 'threw', error: describeThrown(e), elapsedMs: performance.now() - start };
+        return { kind: 'threw', error: describeThrown(e), elapsedMs: performance.now() - start, cause: e };
       }
       const elapsedMs = performance.now() - start;
       if (elapsedMs > timeLimitMs) return { kind: 'timeout', limitMs: timeLimitMs, elapsedMs };

@@ -24,7 +24,7 @@ async function load(url: string): Promise<Record<string, unknown>> {
   } catch (e) {
     const code = (e as { code?: string }).code;
     if (code !== 'ERR_UNKNOWN_FILE_EXTENSION' || !/\.[cm]?ts$/.test(url)) throw e;
-    if (tsxApi === undefined) throw new Error(`${url} is TypeScript and tsx is not installed: install tsx or load the plugin's JavaScript build`);
+    if (tsxApi === undefined) throw new Error(`${url} is TypeScript, which needs tsx (an optional peer of @hiodkit/conformance): npm install --save-dev tsx, or load the plugin's JavaScript build`);
     const { tsImport } = (await import(tsxApi)) as { tsImport: (specifier: string, parent: string) => Promise<Record<string, unknown>> };
     return tsImport(url, import.meta.url);
   }
@@ -54,7 +54,9 @@ if (plugin) {
     try {
       value = loaded.check(message.guest, message.device);
     } catch (e) {
-      reply({ kind: 'threw', error: describeThrown(e), elapsedMs: performance.now() - start });
+      // the stack goes as text: the main thread rebuilds the Error for the user to see where it was thrown
+      const stack = e instanceof Error ? { name: e.name, message: e.message, stack: e.stack } : undefined;
+      reply({ kind: 'threw', error: describeThrown(e), elapsedMs: performance.now() - start, stack });
       return;
     }
     const elapsedMs = performance.now() - start;

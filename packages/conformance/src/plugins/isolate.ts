@@ -17,11 +17,22 @@ const PICKUP_MS = 10_000;
 /** How long past the limit the cut-off waits for the answer: the verdict is the worker's own clock, this only bounds a hang. */
 const REPLY_GRACE_MS = 1_000;
 
-/** Resolves a module path or URL against the working directory. */
-export function moduleHref(module: string | URL): string {
+/** The Error a plugin threw in its worker, rebuilt from its name, message and stack. */
+function rebuiltError(sent: unknown): { cause?: Error } {
+  if (typeof sent !== 'object' || sent === null) return {};
+  const { name, message, stack } = sent as { name?: unknown; message?: unknown; stack?: unknown };
+  const error = new Error(typeof message === 'string' ? message : '');
+  if (typeof name === 'string') error.name = name;
+  if (typeof stack === 'string') error.stack = stack;
+  return { cause: error };
+}
+
+/** Resolves a module path or URL: a relative path against `base` (a file's URL names its folder), else the working directory. */
+export function moduleHref(module: string | URL, base?: URL): string {
   if (module instanceof URL) return module.href;
   if (/^[a-z][a-z0-9+.-]*:/i.test(module) && !/^[a-z]:[\\/]/i.test(module)) return module;
-  return pathToFileURL(module.startsWith('/') ? module : `${process.cwd()}/${module}`).href;
+  if (module.startsWith('/')) return pathToFileURL(module).href;
+  return base !== undefined ? new URL(module, base).href : pathToFileURL(`${process.cwd()}/${module}`).href;
 }
 
 interface Booting {
@@ -52,7 +63,7 @@ function ready(href: string, booting: Booting, startupTimeoutMs: number): { runn
  * its exit code. A spare worker boots in the background, so a cut-off costs only the time limit.
  */
 export function isolatedPlugin(source: PluginModule, options: IsolationOptions): PluginHandle {
-  const href = moduleHref(source.module);
+  const href = moduleHref(source.module, source.base);
   const startupTimeoutMs = options.startupTimeoutMs ?? 30_000;
   const first = ready(href, boot(href, source.export), startupTimeoutMs);
   let running: WorkerLink | undefined = first.running;
@@ -90,7 +101,7 @@ export function isolatedPlugin(source: PluginModule, options: IsolationOptions):
       if (elapsedMs > options.timeLimitMs) return { kind: 'timeout', limitMs: options.timeLimitMs, elapsedMs };
       switch (m['kind']) {
         case 'threw':
-          return { kind: 'threw', error: m['error'] as string, elapsedMs };
+          return { kind: 'threw', error: m['error'] as string, elapsedMs, ...rebuiltError(m['stack']) };
         case 'promise':
           return judgeReturned(Promise.resolve(), elapsedMs, undefined);
         case 'unsendable':

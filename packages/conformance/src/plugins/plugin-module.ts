@@ -3,9 +3,12 @@ import type { PluginWithKnownFailures } from './invocation.js';
 
 /** A plugin given as a module to load: the CLI's `--plugin`, or an isolated run. */
 export interface PluginModule {
+  /** A path, a file URL, or what `import.meta.resolve` returns. */
   readonly module: string | URL;
   /** The export holding the plugin; default: `default`, then `plugin`. */
   readonly export?: string;
+  /** What a relative `module` path is relative to: a file (its folder) or folder URL; default the working directory (describeConformance: the test file). */
+  readonly base?: URL;
 }
 
 /** Thrown when a module does not hold a usable plugin: a problem with the input, not nonconformance. */

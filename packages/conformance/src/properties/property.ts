@@ -54,6 +54,8 @@ export class Violation extends Error {
       readonly row?: ReferenceRow;
       readonly predicates?: Assignment;
       readonly cases?: readonly LabelledCase[];
+      /** What the plugin threw, when it threw: shown with its stack where the failure is shown. */
+      readonly cause?: unknown;
     } = {},
   ) {
     super(summary);
@@ -83,7 +85,7 @@ export function invocationOf(ctx: PropertyContext, c: Case): Extract<Invocation,
   const inv = ctx.plugin.invoke(c);
   if (inv.kind === 'outcome') return inv;
   if (inv.kind === 'timeout') ctx.timeouts++;
-  throw new Violation(`the plugin ${describeFailedInvocation(inv)}`);
+  throw new Violation(`the plugin ${describeFailedInvocation(inv)}`, inv.kind === 'threw' && inv.cause !== undefined ? { cause: inv.cause } : {});
 }
 
 /** The plugin's Outcome for a case (see invocationOf). */

@@ -15,8 +15,22 @@ function ms(n: number): string {
   return n >= 1000 ? `${(n / 1000).toFixed(2)} s` : `${Math.round(n)} ms`;
 }
 
+/** What a replay needs: the property, the seed and path of its failure, and the numRuns its path's first index counts within. */
+export interface ReplayRef {
+  readonly property: string;
+  readonly seed: number;
+  readonly path: string;
+  readonly numRuns: number;
+}
+
+/** How a failure says to replay it where the user is: in code, on the command line, in vitest. */
+export type ReplayFormatter = (r: ReplayRef) => string;
+
+/** The replay as options for runConformance (or describeConformance). */
+export const replayAsOptions: ReplayFormatter = (r) => `{ seed: ${r.seed}, numRuns: ${r.numRuns}, path: ${JSON.stringify(r.path)}, properties: [${JSON.stringify(r.property)}] }`;
+
 /** A failed property's counterexample, both outcomes side by side, and how to replay it. */
-export function formatFailure(result: PropertyResult, seed: number, indent = '      '): string {
+export function formatFailure(result: PropertyResult, numRuns: number, indent = '      ', replay: ReplayFormatter = replayAsOptions): string {
   const f = result.failure;
   if (!f) return '';
   // the summary quotes the plugin (a thrown message, its stderr): each of its lines escaped, the later ones indented under the first
@@ -26,17 +40,21 @@ export function formatFailure(result: PropertyResult, seed: number, indent = '  
   if (f.actual !== undefined) lines.push(`${indent}actual:   ${terminalText(f.actual)}`);
   if (f.predicates) lines.push(`${indent}predicates: ${Object.entries(f.predicates).map(([k, v]) => `${k}=${v}`).join(' ')}`);
   for (const c of f.cases) lines.push(`${indent}${c.label}: ${terminalText(JSON.stringify(c.case), Infinity)}`);
-  lines.push(`${indent}shrunk ${f.shrinks} time(s); replay: --property ${result.id} --seed ${seed} --path ${JSON.stringify(f.path)}`);
+  // a known failure recorded as a case replays that case, which has no path
+  const again = f.path === '' ? 'the case above, as recorded with its known failure' : replay({ property: result.id, seed: result.seed, path: f.path, numRuns });
+  lines.push(`${indent}shrunk ${f.shrinks} time(s); replay: ${terminalText(again, Infinity)}`);
   return lines.join('\n');
 }
 
 /** The readable report: a line per property, failures in full, row coverage, time and the verdict. */
-export function formatReport(report: ConformanceReport): string {
-  const { plugin, options } = report;
+export function formatReport(report: ConformanceReport, options: { readonly replay?: ReplayFormatter } = {}): string {
+  const replay = options.replay ?? replayAsOptions;
+  const { plugin } = report;
+  const run = report.options;
   const out: string[] = [];
   const kconfig = hasVtdAccel(report.profile) ? `CONFIG_VTD_ACCEL=${plugin.implements.kconfig.VTD_ACCEL ? 'y' : 'n'}` : 'no CONFIG_VTD_ACCEL yet';
   out.push(`hiodkit conformance: ${terminalText(plugin.name)} (${plugin.isolation}) — profile ${report.profile}, ${kconfig}`);
-  out.push(`  table ${report.table.file} (qemu ${report.table.qemuCommit.slice(0, 12)}, ${report.table.rows} rows) · seed ${options.seed} · ${options.numRuns} runs per property · ${options.timeLimitMs} ms per call`);
+  out.push(`  table ${report.table.file} (qemu ${report.table.qemuCommit.slice(0, 12)}, ${report.table.rows} rows) · seed ${run.seed} · ${run.numRuns} runs per property · ${run.timeLimitMs} ms per call`);
   const width = Math.max(...report.properties.map((p) => p.id.length));
   for (const p of report.properties) {
     const detail =
@@ -46,7 +64,7 @@ export function formatReport(report: ConformanceReport): string {
           ? `failed after ${p.runs} run(s)`
           : `${p.runs} runs`;
     out.push(`  ${STATUS_MARK[p.status]} ${p.id.padEnd(width)}  ${detail.padEnd(24)} ${p.status === 'not-applicable' ? '' : ms(p.durationMs)}`.trimEnd());
-    if (p.failure && (p.status === 'failed' || p.status === 'known-failure')) out.push(formatFailure(p, options.seed));
+    if (p.failure && (p.status === 'failed' || p.status === 'known-failure')) out.push(formatFailure(p, run.numRuns, undefined, replay));
     if (p.status === 'unexpected-pass' || p.status === 'known-failure-not-found') out.push(`       ${p.reason ?? ''}`);
   }
   if (report.coverage) {

@@ -23,9 +23,17 @@ function notAViolation(spec: PropertySpec<never>, seed: number, error: unknown, 
   return new KitError(`property ${spec.id} (seed ${seed}${path ? `, path ${path}` : ''}) failed with ${what}, which is not a property violation: a bug in the kit`, { cause: error });
 }
 
+/** What the plugin threw for a failure, kept beside the report (which is plain JSON data). */
+const causes = new WeakMap<PropertyFailure, unknown>();
+
+/** The error the plugin threw, stack and all, when a failure is one: for the vitest helper's `cause`. */
+export function causeOf(failure: PropertyFailure): unknown {
+  return causes.get(failure);
+}
+
 function failureFrom(spec: PropertySpec<never>, value: never, violation: Violation, path: string, shrinks: number): PropertyFailure {
   const cases: LabelledCase[] = violation.detail.cases ? [...violation.detail.cases] : spec.cases(value);
-  return {
+  const failure: PropertyFailure = {
     summary: violation.summary,
     ...(violation.detail.expected !== undefined ? { expected: violation.detail.expected } : {}),
     ...(violation.detail.actual !== undefined ? { actual: violation.detail.actual } : {}),
@@ -35,6 +43,8 @@ function failureFrom(spec: PropertySpec<never>, value: never, violation: Violati
     path,
     shrinks,
   };
+  if (violation.detail.cause !== undefined) causes.set(failure, violation.detail.cause);
+  return failure;
 }
 
 function failureOf(spec: PropertySpec<never>, seed: number, details: fc.RunDetails<[never]>): PropertyFailure {
