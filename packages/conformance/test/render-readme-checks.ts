@@ -23,12 +23,14 @@ export interface PredicateReads {
   readonly values: Readonly<Record<string, string>>;
 }
 
+/** A predicate that is one boolean property of the guest, `on` when it is true. */
+function guestFlag(prop: string): PredicateReads {
+  return { reads: [`guest.props.${prop}`], values: { on: `\`${prop}\` is true`, off: `\`${prop}\` is false` } };
+}
+
 /** What each reference-table predicate reads of a case, and when it takes each value. */
 export const PREDICATE_READS: Readonly<Record<PredicateName, PredicateReads>> = {
-  cachingMode: {
-    reads: ['guest.props.cachingMode'],
-    values: { on: '`cachingMode` is true', off: '`cachingMode` is false' },
-  },
+  cachingMode: guestFlag('cachingMode'),
   duplicate: {
     reads: ['guest.attached', 'device.pci.bus', 'device.pci.devfn'],
     values: { no: 'no entry of `guest.attached` has both the bus and the devfn of `device.pci`', yes: 'one entry has both' },
@@ -42,10 +44,7 @@ export const PREDICATE_READS: Readonly<Record<PredicateName, PredicateReads>> = 
       'get-cap-fails': '`device.awBits.kind` is `"error"`',
     },
   },
-  flts: {
-    reads: ['guest.props.flts'],
-    values: { on: '`flts` is true', off: '`flts` is false' },
-  },
+  flts: guestFlag('flts'),
   vtdAccel: {
     reads: ['implements.kconfig.VTD_ACCEL'],
     values: { y: 'the plugin declares `VTD_ACCEL: true` (intel_iommu_accel.c linked)', n: 'it declares `false` (the stub linked)' },
@@ -58,10 +57,7 @@ export const PREDICATE_READS: Readonly<Record<PredicateName, PredicateReads>> = 
     reads: ['device.caps.type'],
     values: { yes: '`caps.type` is 1 (`IOMMU_HW_INFO_TYPE_INTEL_VTD`)', no: 'any other value' },
   },
-  fs1gp: {
-    reads: ['guest.props.fs1gp'],
-    values: { on: '`fs1gp` is true', off: '`fs1gp` is false' },
-  },
+  fs1gp: guestFlag('fs1gp'),
   hostFs1gp: {
     reads: ['device.caps.vendorCaps.vtd.capReg[56]'],
     values: { set: 'bit 56 of `capReg` (FS1GP) is 1', clear: 'it is 0' },
