@@ -1,7 +1,7 @@
 /*
  * hiodkit example plugin in C: the seed revision of QEMU's Intel vIOMMU attach-time check
- * (vtd_dev_set_iommu_device -> vtd_check_hiod -> vtd_check_hiod_accel, SPEC.md section 4,
- * CONFIG_VTD_ACCEL=y) behind the hiodkit process protocol, version 1 (PROTOCOL.md).
+ * (vtd_dev_set_iommu_device -> vtd_check_hiod -> vtd_check_hiod_accel, docs/BEHAVIOUR.md
+ * §profile.order, CONFIG_VTD_ACCEL=y) behind the hiodkit process protocol, version 1 (PROTOCOL.md).
  *
  *   cc -std=c11 -O2 -Wall -Wextra -o plugin plugin.c
  *   cc -std=c11 -O2 -Wall -Wextra -DPLANT_FAULT -o plugin-faulty plugin.c   (a planted bug)
@@ -340,7 +340,7 @@ static bool is_iommufd(const jval *qom) {
     return false;
 }
 
-/* vtd_check_hiod_accel() as of the seed (hw/i386/intel_iommu_accel.c). */
+/* vtd_check_hiod_accel() as of the seed (hw/i386/intel_iommu_accel.c): §attach.iommufd to §attach.accel-refusal. */
 static outcome check_accel(const jval *props, const jval *dev) {
     const jval *caps = need(dev, "caps", J_OBJ, "device");
     const jval *vtd = need(need(caps, "vendorCaps", J_OBJ, "device.caps"), "vtd", J_OBJ, "device.caps.vendorCaps");
@@ -360,17 +360,17 @@ static outcome check_accel(const jval *props, const jval *dev) {
 /* vtd_dev_set_iommu_device() then vtd_check_hiod() (hw/i386/intel_iommu.c). */
 static outcome check(const jval *guest, const jval *dev) {
     const jval *props = need(guest, "props", J_OBJ, "guest");
-    /* 1. caching mode */
+    /* 1. caching mode (§attach.caching-mode) */
     if (!need_bool(props, "cachingMode", "guest.props"))
         return reject("Device assignment is not allowed without enabling caching-mode=on for Intel IOMMU.");
-    /* 2. a device already set at the same bus/devfn */
+    /* 2. a device already set at the same bus/devfn (§attach.duplicate) */
     const jval *pci = need(dev, "pci", J_OBJ, "device");
     uint32_t bus = need_u32(pci, "bus", "device.pci"), devfn = need_u32(pci, "devfn", "device.pci");
     const jval *attached = need(guest, "attached", J_ARR, "guest");
     for (size_t i = 0; i < attached->n; i++)
         if (need_u32(&attached->kids[i], "bus", "guest.attached[]") == bus && need_u32(&attached->kids[i], "devfn", "guest.attached[]") == devfn)
             return reject("Host IOMMU device already exist");
-    /* 3-5. get_cap(HOST_IOMMU_DEVICE_CAP_AW_BITS) */
+    /* 3-5. get_cap(HOST_IOMMU_DEVICE_CAP_AW_BITS) (§attach.no-get-cap, §attach.get-cap-error, §attach.aw-bits) */
     const jval *aw = need(dev, "awBits", J_OBJ, "device");
     const jval *kind = need(aw, "kind", J_STR, "device.awBits");
     if (jstr_is(kind, "no-get-cap")) return reject(".get_cap() not implemented");
@@ -383,7 +383,7 @@ static outcome check(const jval *guest, const jval *dev) {
     if (!jstr_is(kind, "value")) die("device.awBits.kind is %s", kind->str);
     uint32_t guest_aw = need_u32(props, "awBits", "guest.props"), host_aw = need_u32(aw, "bits", "device.awBits");
     if (guest_aw > host_aw) return reject("aw-bits %d > host aw-bits %d", (int)guest_aw, (int)host_aw);
-    /* 6. second stage only: all checks passed */
+    /* 6. second stage only: all checks passed (§attach.second-stage-accept) */
     if (!need_bool(props, "flts", "guest.props")) return accept();
     /* 7-10. first stage: CONFIG_VTD_ACCEL=y links intel_iommu_accel.c */
     return check_accel(props, dev);

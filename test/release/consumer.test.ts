@@ -40,7 +40,7 @@ function runtimes(): Runtime[] {
   });
 }
 
-/** A seed-profile checker written from SPEC in the consumer's project; `unsignedType` plants a fault. */
+/** A seed-profile checker written from docs/BEHAVIOUR.md in the consumer's project; `unsignedType` plants a fault. */
 const CHECKER = `import type { CheckerPlugin, Outcome } from '@hiodkit/core';
 
 const fail = (message: string): Outcome => ({ ok: false, error: { message, hints: [] } });

@@ -6,7 +6,7 @@ import { CLI_DIR, SYSFS, hasStackTrace, host, makeTempDir, removeTempDir, run, r
 
 const QEMU = 'qemu-system-x86_64';
 
-/** QEMU's line for a cold-plugged vfio-pci device whose vIOMMU attach failed (SPEC §1). */
+/** QEMU's line for a cold-plugged vfio-pci device whose vIOMMU attach failed (BEHAVIOUR §error.user-line). */
 function vfioLine(bdf: string, message: string, backend: 'iommufd' | 'legacy' = 'iommufd'): string {
   const option = backend === 'iommufd' ? `vfio-pci,host=${bdf},iommufd=iommufd0` : `vfio-pci,host=${bdf}`;
   return `${QEMU}: -device ${option}: vfio ${bdf}: Failed to set vIOMMU: ${message}`;
@@ -129,7 +129,7 @@ describe('check --host', () => {
     expect(r.code).toBe(1);
     expect(verdictLines(r)).toEqual([vfioLine('0000:17:00.0', FIRST_STAGE)]);
     expect(decisions(r)).toEqual([['INCOMPATIBLE', 'first-stage-rejected']]);
-    expect(r.stdout).toContain('decided by first-stage-rejected (SPEC §4.10;');
+    expect(r.stdout).toContain('decided by first-stage-rejected (BEHAVIOUR §attach.accel-refusal;');
     expect(r.stdout).toContain(`host ${host('server')}\n`);
     expect(r.stdout).toContain(': 0000:17:00.0 on DMAR unit dmar0 at aa3fc000, version 6:0\n');
     expectClean(r);
@@ -219,9 +219,9 @@ describe('check --host', () => {
 
   /*
    * client-igpu has FS1GP but no scalable mode (SMTS 0) and no first-stage translation (FSTS 0).
-   * The check of SPEC §4 never reads SMTS or FSTS: at relaxed, steps 7 (iommufd), 8 (type 1),
-   * 9 (FS1GP set, guest fs1gp on) and the bridge check (root bus) pass, then it accepts. Only the
-   * aw-bits check (step 5: 48 > 39) stops it, so --host-aw-bits 48 makes it COMPATIBLE: the model
+   * The attach check (BEHAVIOUR §profile.order) never reads SMTS or FSTS: at relaxed, the iommufd,
+   * type (1), FS1GP (set, guest fs1gp on) and bridge (root bus) checks pass, then it accepts. Only
+   * the aw-bits check (§attach.aw-bits: 48 > 39) stops it, so --host-aw-bits 48 makes it COMPATIBLE: the model
    * follows QEMU's code, not what the hardware could do.
    */
   it('--host-aw-bits 48 makes client-igpu compatible at relaxed (the check does not read SMTS)', () => {
@@ -415,7 +415,7 @@ describe('check --json', () => {
     expect(v.host).toBe('0000:02:00.0');
     expect(v.unit).toEqual({ name: 'dmar1', address: 'fed91000', version: '5:0' });
     expect(v.decidedBy.id).toBe('aw-bits-exceed-host');
-    expect(v.decidedBy.spec).toContain('SPEC §4.5');
+    expect(v.decidedBy.spec).toContain('BEHAVIOUR §attach.aw-bits;');
     expect(v.error).toEqual({ message: 'aw-bits 48 > host aw-bits 39', hints: [] });
     expect(v.line).toBe(`${vfioLine('0000:02:00.0', 'aw-bits 48 > host aw-bits 39')}\n`);
     expect(v.fieldsRead).toEqual([

@@ -204,7 +204,7 @@ describe('realize', () => {
     expect(() => realize(canonicalCase(), { vtdAccel: 'n' }, 'seed', ACCEL)).toThrow(/vtdAccel=n \(got y\)/);
   });
 
-  // SPEC §3.6: with dma-drain off, scalable mode is refused. Making the guest's PASID width exceed the
+  // BEHAVIOUR §config.dma-drain: with dma-drain off, scalable mode is refused. Making the guest's PASID width exceed the
   // host's turns scalable mode on (pasidBits 20), and must turn dma-drain on with it.
   it('pasid=guest-gt-host on a legacy-mode guest with dma-drain off keeps the config valid', () => {
     const base = canonicalCase();

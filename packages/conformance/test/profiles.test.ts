@@ -63,7 +63,7 @@ describe.each(PROFILES)('the %s reference table', (profile) => {
     expect('pasid' in table.predicates).toBe(profile === 'pasid');
   });
 
-  it('has the rows of its commit, in SPEC order, with the shared rows identical to seed', () => {
+  it('has the rows of its commit, in QEMU\'s order, with the shared rows identical to seed', () => {
     const table = loadReferenceTable(profile);
     expect(table.rows.map((r) => r.id)).toEqual(ROWS[profile]);
     const seed = loadReferenceTable('seed');

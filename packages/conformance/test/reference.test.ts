@@ -60,7 +60,7 @@ function caseIn(id: string): Case {
 }
 
 describe('loadReferenceTable', () => {
-  it('loads the seed table: profile, commit, the 11 rows in SPEC order', () => {
+  it('loads the seed table: profile, commit, the 11 rows in QEMU\'s order', () => {
     expect(table.profile).toBe('seed');
     expect(table.qemuCommit).toMatch(/^cca621c7/);
     expect(table.rows.map((r) => r.id)).toEqual([

@@ -406,7 +406,7 @@ describe('formatReport', () => {
     const text = formatReport(report);
     expect(text).toMatch(/^ {2}PASS   contract\s+30 runs/m);
     expect(text).toMatch(/^ {2}FAIL   table-equivalence\s+failed after \d+ run\(s\)/m);
-    expect(text).toContain('row:      fs1gp-unsupported (SPEC §4.9');
+    expect(text).toContain('row:      fs1gp-unsupported (BEHAVIOUR §attach.fs1gp;');
     expect(text).toContain('expected: reject: "First stage 1GB large page is unsupported by host IOMMU"');
     expect(text).toContain('actual:   reject: "host IOMMU is incompatible with guest first stage translation"');
     expect(text).toMatch(/replay: --property table-equivalence --seed 24301 --path "\d+(:\d+)*"/);

@@ -134,7 +134,7 @@ describe('ConformanceFailure: how a failed property reads in vitest', () => {
       const lines = failure.message.split('\n');
       expect(lines[0]).toBe(`[table-equivalence] ${spec.title}`);
       expect(lines[1]).toMatch(/^ {2}the outcome differs from row fs1gp-unsupported/);
-      expect(failure.message).toContain('\n  row:      fs1gp-unsupported (SPEC §4.9');
+      expect(failure.message).toContain('\n  row:      fs1gp-unsupported (BEHAVIOUR §attach.fs1gp;');
       expect(failure.message).toContain('\n  expected: reject: "First stage 1GB large page is unsupported by host IOMMU"');
       expect(failure.message).toContain('\n  actual:   reject: "host IOMMU is incompatible with guest first stage translation"');
       expect(failure.message).toMatch(/\n {2}predicates: cachingMode=on duplicate=no .*hostFs1gp=clear/);

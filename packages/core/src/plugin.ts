@@ -10,7 +10,7 @@ export interface PluginDeclaration {
 }
 
 /**
- * A checker plugin: the attach path of SPEC §4 for one host device against a vIOMMU, whose
+ * A checker plugin: the attach path (BEHAVIOUR §profile.order) for one host device against a vIOMMU, whose
  * properties have already passed decideConfig(). Inputs are plain data; `check` must not modify
  * them, must not throw and must return at once.
  */

@@ -16,7 +16,7 @@ const decide = (over: Partial<IntelIommuProps>, profile: ProfileId): string => v
 
 const SCALABLE_FLTS = { scalableMode: true, flts: true } as const;
 
-describe('decideConfig at the seed (SPEC §3 and the research on vtd_realize)', () => {
+describe('decideConfig at the seed (BEHAVIOUR §config.pasid-device-iotlb to §config.pasid-scalable)', () => {
   it('QEMU defaults pass', () => {
     expect(decide({}, 'seed')).toBe('accept');
     expect(verdict(decideConfig(INTEL_IOMMU_DEFAULTS))).toBe('accept');

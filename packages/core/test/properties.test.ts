@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { INTEL_IOMMU_DEFAULTS, InputError, PropertyValueError, parseGuestProperties, parseQemuBool, splitQemuOpts, type ProfileId } from '@hiodkit/core';
 import { inputErrorFrom } from './fixtures.js';
 
-describe('QEMU defaults (SPEC §2)', () => {
+describe('QEMU defaults (BEHAVIOUR §input.guest)', () => {
   it('an empty property list gives the seed defaults', () => {
     const props = parseGuestProperties('', 'seed');
     expect(props).toEqual(INTEL_IOMMU_DEFAULTS);
@@ -364,7 +364,7 @@ describe('the list syntax', () => {
     expect(warnings).toEqual(["short-form boolean option 'x-flts' deprecated\nPlease use x-flts=on instead"]);
   });
 
-  it('parses the SPEC §1 command line', () => {
+  it('parses a nested-translation -device line', () => {
     expect(parseGuestProperties('intel-iommu,x-scalable-mode=on,x-flts=on,caching-mode=on,aw-bits=48,fs1gp=off')).toEqual({
       ...INTEL_IOMMU_DEFAULTS,
       scalableMode: true,

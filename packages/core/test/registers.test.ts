@@ -10,7 +10,7 @@ import {
 } from '@hiodkit/core';
 import { thrownBy } from './fixtures.js';
 
-// SPEC §9 (Linux drivers/iommu/intel/iommu.h; VT-d spec 11.4.2/11.4.3): [name, lsb, msb]
+// Written out by hand from Linux drivers/iommu/intel/iommu.h and VT-d spec 11.4.2/11.4.3: [name, lsb, msb]
 const CAP_FIELDS: readonly (readonly [string, number, number])[] = [
   ['ND', 0, 2],
   ['AFL', 3, 3],
@@ -80,12 +80,12 @@ function roundTrip(register: RegisterName, value: bigint): bigint {
   return encodeRegister(register, Object.fromEntries(decoded.fields.map((f) => [f.field.name, f.raw])), decoded.reserved);
 }
 
-describe('field positions (SPEC §9)', () => {
-  it('cap_reg has exactly the SPEC fields, lowest bit first', () => {
+describe('field positions (Linux iommu.h, VT-d spec 11.4.2/11.4.3)', () => {
+  it('cap_reg has exactly the listed fields, lowest bit first', () => {
     expect(registerFields('cap').map((f) => [f.name, f.lsb, f.msb])).toEqual(CAP_FIELDS);
   });
 
-  it('ecap_reg has exactly the SPEC fields, lowest bit first', () => {
+  it('ecap_reg has exactly the listed fields, lowest bit first', () => {
     expect(registerFields('ecap').map((f) => [f.name, f.lsb, f.msb])).toEqual(ECAP_FIELDS);
   });
 

@@ -11,7 +11,7 @@ function stubError(): QemuError {
   return errp.error as QemuError;
 }
 
-describe('vfio\'s wrapping (SPEC §1)', () => {
+describe('vfio\'s wrapping (BEHAVIOUR §error.user-line)', () => {
   it('prepends "Failed to set vIOMMU: " then "vfio <name>: "', () => {
     expect(vfioSetIommuError(SEED_REJECTION, '0000:02:00.0')).toEqual({
       message: 'vfio 0000:02:00.0: Failed to set vIOMMU: host IOMMU is incompatible with guest first stage translation',

@@ -13,7 +13,7 @@ function rejection(outcome: Outcome) {
   return outcome.error;
 }
 
-describe('vtd_check_hiod_accel stub (SPEC §5)', () => {
+describe('vtd_check_hiod_accel stub (BEHAVIOUR §attach.accel-stub)', () => {
   it('sets the message and the hint, and returns false', () => {
     const errp = new Errp();
     expect(vtdCheckHiodAccelStub(guest(), hostDevice(), errp)).toBe(false);
@@ -109,7 +109,7 @@ describe('STUB_PLUGINS', () => {
   });
 });
 
-describe('what the user sees with the stub (SPEC §1, §5)', () => {
+describe('what the user sees with the stub (BEHAVIOUR §error.user-line, §attach.accel-stub)', () => {
   it('cold plug: the line, a newline, then the hint without a trailing newline', () => {
     const error = rejection(STUB_PLUGINS.seed.check(guest(), hostDevice()));
     expect(renderUserVisible(error, '0000:02:00.0', { kind: 'cold', deviceOption: 'vfio-pci,host=0000:02:00.0,iommufd=iommufd0' })).toBe(

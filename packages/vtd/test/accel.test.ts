@@ -43,7 +43,7 @@ const SCENARIOS: readonly (readonly [string, VIommuState, HostIommuDevice, reado
   ['every hw_caps bit set', guest(), hostDevice({ hwCaps: 0xffffffffffffffffn }), [UNCONDITIONAL, UNCONDITIONAL, ACCEPT, ACCEPT, ACCEPT]],
 ];
 
-describe('vtd_check_hiod_accel per profile (SPEC §4 steps 7-10, §8)', () => {
+describe('vtd_check_hiod_accel per profile (BEHAVIOUR §attach.iommufd to §attach.first-stage-accept)', () => {
   it.each(SCENARIOS.flatMap(([label, s, hiod, verdicts]) => PROFILES.map((p, i) => [label, p, s, hiod, verdicts[i] as string] as const)))(
     '%s at %s',
     (_label, profile, s, hiod, expected) => {

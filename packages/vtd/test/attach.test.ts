@@ -28,7 +28,7 @@ function attach(s: VIommuState, hiod: HostIommuDevice): { verdict: string; accel
 
 const GET_CAP_ERROR = { message: '0000:02:00.0: unsupported capability 1', hints: ['a hint from get_cap\n'] };
 
-describe('vtd_dev_set_iommu_device (SPEC §4 steps 1-2)', () => {
+describe('vtd_dev_set_iommu_device (BEHAVIOUR §attach.caching-mode, §attach.duplicate)', () => {
   it.each([true, false])('1: caching-mode off is refused (x-flts=%s)', (flts) => {
     expect(attach(guest({ cachingMode: false, flts }), hostDevice())).toEqual({ verdict: CACHING_MODE, accelCalls: 0 });
   });
@@ -44,7 +44,7 @@ describe('vtd_dev_set_iommu_device (SPEC §4 steps 1-2)', () => {
   });
 });
 
-describe('vtd_check_hiod (SPEC §4 steps 3-6)', () => {
+describe('vtd_check_hiod (BEHAVIOUR §attach.no-get-cap to §attach.second-stage-accept)', () => {
   it('3: a class without get_cap', () => {
     expect(attach(guest(), hostDevice({ awBits: { kind: 'no-get-cap' } }))).toEqual({ verdict: NO_GET_CAP, accelCalls: 0 });
   });
@@ -101,7 +101,7 @@ describe('vtd_check_hiod (SPEC §4 steps 3-6)', () => {
   });
 });
 
-describe('order: first failure wins (SPEC §4)', () => {
+describe('order: first failure wins (BEHAVIOUR §profile.order)', () => {
   it.each<[string, VIommuState, HostIommuDevice, string]>([
     ['1 before 2', guest({ cachingMode: false }, [{ bus: 0, devfn: 0x18 }]), hostDevice(), CACHING_MODE],
     ['1 before 3', guest({ cachingMode: false }), hostDevice({ awBits: { kind: 'no-get-cap' } }), CACHING_MODE],

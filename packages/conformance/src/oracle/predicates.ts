@@ -1,7 +1,7 @@
 import type { HostIommuDevice, PluginDeclaration, VIommuState } from '@hiodkit/core';
 
 /**
- * The abstract predicates of SPEC §4 a reference table keys its rows by. get_cap's state and the
+ * The abstract predicates of the attach checks (BEHAVIOUR §profile.order) a reference table keys its rows by. get_cap's state and the
  * aw-bits relation are one predicate (`awBits`): the relation exists only when get_cap answers.
  */
 export const PREDICATE_VALUES = {

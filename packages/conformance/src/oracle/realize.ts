@@ -86,7 +86,7 @@ function setPredicate(c: Case, p: PredicateName, v: string): Case {
       const width = hostPasidWidth(ecap);
       const setWidth = (bits: number) => withVtd(next, { ecapReg: ((ecap & ~PSS_MASK) | (BigInt(bits - 1) << 35n)) as HostIommuDevice['caps']['vendorCaps']['vtd']['ecapReg'] });
       if (v === 'guest-le-host') return props.pasidBits > width ? setWidth(props.pasidBits) : next;
-      // pasid-bits needs scalable mode, which needs dma-drain before the fsts profile (SPEC §3.6)
+      // pasid-bits needs scalable mode, which needs dma-drain before the fsts profile (BEHAVIOUR §config.dma-drain)
       if (props.pasidBits < 2) next = withProps(next, { pasidBits: 20, scalableMode: true, dmaDrain: true });
       const guestBits = next.guest.props.pasidBits;
       return hostPasidWidth(next.device.caps.vendorCaps.vtd.ecapReg) < guestBits ? next : setWidth(guestBits - 1);

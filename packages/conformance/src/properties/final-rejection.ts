@@ -6,7 +6,7 @@ import type { ReferenceRow, ReferenceTable } from '../oracle/reference.js';
 import { describeOutcome } from '../plugins/wire.js';
 import { Violation, classifiedRow, outcomeOf, type PropertySpec } from './property.js';
 
-/** SPEC §4.10: what vtd_check_hiod_accel says to a device that passes every check, at seed and bridge. */
+/** BEHAVIOUR §attach.accel-refusal: what vtd_check_hiod_accel says to a device that passes every check, at seed and bridge. */
 export const FIRST_STAGE_REJECTION = 'host IOMMU is incompatible with guest first stage translation';
 
 /** The row of a table that refuses, unconditionally, a device passing every check with x-flts on. */

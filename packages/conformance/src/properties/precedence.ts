@@ -110,10 +110,10 @@ function expectAttributed(ctx: PropertyContext, c: Case, row: ReferenceRow, what
   }
 }
 
-/** The error reported is the first failing check in SPEC order. */
+/** The error reported is the first failing check in QEMU's order (BEHAVIOUR §profile.order). */
 export const firstFailure: PropertySpec<Case> = {
   id: 'precedence/first-failure',
-  title: 'the error reported comes from the first failing check in SPEC order',
+  title: "the error reported comes from the first failing check in QEMU's order",
   notApplicable: () => undefined,
   arbitrary: (ctx) => fc.oneof(defaultCaseArb(ctx.table, ctx.declaration), shadowedFailuresArb(ctx)),
   check(ctx, c) {

@@ -3,7 +3,7 @@ import type { Case } from '../oracle/predicates.js';
 import { describeOutcome } from '../plugins/wire.js';
 import { Violation, outcomeOf, type PropertySpec } from './property.js';
 
-/** SPEC §5: the !CONFIG_VTD_ACCEL stub's error, with its hint and no trailing newline. */
+/** BEHAVIOUR §attach.accel-stub: the !CONFIG_VTD_ACCEL stub's error, with its hint and no trailing newline. */
 export const STUB_MESSAGE = 'host IOMMU cannot be checked!';
 export const STUB_HINT = 'CONFIG_VTD_ACCEL is not enabled';
 
