@@ -47,6 +47,6 @@ describe('hiodkit conform --exec on the C example plugin', () => {
     expect(stdout).toContain('NOT CONFORMANT');
     expect(stdout).toMatch(/FAIL {3}table-equivalence/);
     expect(stdout).toMatch(/case: \{"guest":/);
-    expect(stdout).toMatch(/replay: --property table-equivalence --seed 20260106 --path "[\d:]+"/);
+    expect(stdout).toMatch(/replay: hiodkit conform --exec \S+ --property table-equivalence --seed 20260106 --runs 100 --path [\d:]+/);
   });
 });

@@ -129,17 +129,23 @@ describe('conform --plugin', () => {
     expect(broken.stdout).toContain('expected: reject: "Incompatible host platform IOMMU type 2"\n');
     expect(broken.stdout).toContain(`actual:   reject: ${JSON.stringify(WRONG_MESSAGE)}\n`);
     expect(broken.stdout).toMatch(/^ {6}case: \{"guest":.*"caps":\{"type":2,/m);
-    expect(broken.stdout).toMatch(/^ {6}shrunk \d+ time\(s\); replay: --property table-equivalence --seed 7 --path "[\d:]+"$/m);
+    // the whole command, to paste into a shell: the plugin as given, the property, seed, runs and path
+    expect(broken.stdout).toContain(`replay: hiodkit conform --plugin ${BROKEN} --property table-equivalence --seed 7 --runs 50 --path `);
+    expect(broken.stdout).toMatch(/^ {6}shrunk \d+ time\(s\); replay: hiodkit conform .* --path [\d:]+$/m);
     expect(broken.stdout).toMatch(/^ {2}NOT CONFORMANT in /m);
     expectClean(broken);
   });
 
   it('replaying --seed and --path from the failing run reproduces the same counterexample', () => {
-    const replay = /replay: --property (\S+) --seed (-?\d+) --path "([^"]*)"/.exec(broken.stdout);
+    const replay = /replay: hiodkit (conform .*)$/m.exec(broken.stdout);
     if (!replay) throw new Error('no replay line');
-    const [, property = '', seed = '', path = ''] = replay;
+    // the printed command, run as printed (its words need no shell quoting here)
+    const argv = (replay[1] ?? '').split(' ');
+    const [property = '', seed = '', path = ''] = ['--property', '--seed', '--path'].map((o) => argv[argv.indexOf(o) + 1]);
     const caseLine = (r: RunResult) => r.stdout.split('\n').find((l) => l.startsWith('      case: '));
-    const again = run(['conform', '--plugin', BROKEN, '--property', property, '--seed', seed, '--path', path]);
+    const again = run(argv);
+    expect([property, seed]).toEqual(['table-equivalence', '7']);
+    expect(path).toMatch(/^\d+(:\d+)*$/);
     expect(again.code).toBe(1);
     expect(Object.keys(statuses(again))).toEqual([property]);
     expect(caseLine(again)).toBeDefined();
@@ -155,7 +161,7 @@ describe('conform --plugin', () => {
   });
 
   it('--known-failure ID@SEED:PATH replays that case first: XFAIL while it fails, XPASS and exit 1 once it conforms', () => {
-    const replay = /replay: --property table-equivalence --seed (-?\d+) --path "([^"]*)"/.exec(broken.stdout);
+    const replay = /replay: hiodkit conform .* --property table-equivalence --seed (-?\d+) --runs \d+ --path ([\d:]+)$/m.exec(broken.stdout);
     if (!replay) throw new Error('no replay line');
     const known = `table-equivalence@${replay[1] ?? ''}:${replay[2] ?? ''}`;
     const still = run(['conform', '--plugin', BROKEN, '--runs', '5', '--seed', '99', '--property', 'table-equivalence', '--known-failure', known]);

@@ -409,7 +409,7 @@ describe('formatReport', () => {
     expect(text).toContain('row:      fs1gp-unsupported (BEHAVIOUR §attach.fs1gp;');
     expect(text).toContain('expected: reject: "First stage 1GB large page is unsupported by host IOMMU"');
     expect(text).toContain('actual:   reject: "host IOMMU is incompatible with guest first stage translation"');
-    expect(text).toMatch(/replay: --property table-equivalence --seed 24301 --path "\d+(:\d+)*"/);
+    expect(text).toMatch(/replay: \{ seed: 24301, numRuns: 30, path: "\d+(:\d+)*", properties: \["table-equivalence"\] \}/);
     expect(lines(report).at(-1)).toMatch(/^ {2}NOT CONFORMANT in /);
   });
 
