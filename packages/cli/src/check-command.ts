@@ -116,14 +116,14 @@ function check(id: string, host: HostDescription, props: IntelIommuProps, profil
   const c = { guest, device: host.device };
   const row = rowFor(loadReferenceTable(profile), classifyCase(c, plugin.implements));
   if (!sameOutcome(outcome, expectedOutcome(row, c))) throw new Error(`the checker and reference/${profile}.json disagree on ${id}`);
-  return { id, host, outcome, row: { id: row.id, spec: row.spec }, line: refusal(outcome, host, host.device.name) };
+  return { id, host, outcome, row: { id: row.id, spec: row.spec }, line: refusal(outcome, host, host.device.name, profile) };
 }
 
 /** What QEMU prints when it refuses the attach (empty when it accepts), naming the device `name`. */
-function refusal(outcome: Outcome, host: HostDescription, name: string): string {
+function refusal(outcome: Outcome, host: HostDescription, name: string, profile: ProfileId): string {
   if (outcome.ok) return '';
   const option = host.backend === 'iommufd' ? `vfio-pci,host=${name},iommufd=iommufd0` : `vfio-pci,host=${name}`;
-  return renderUserVisible(outcome.error, name, { kind: 'cold', deviceOption: option });
+  return renderUserVisible(outcome.error, name, { kind: 'cold', deviceOption: option }, profile);
 }
 
 function withOverrides(host: HostDescription, backend: Backend | undefined, behindBridge: boolean, awBits: number | undefined): HostDescription {
@@ -290,7 +290,7 @@ export function checkCommand(argv: readonly string[], io: CliIo): number {
     for (const v of verdicts) {
       io.stdout(`\n${describeHost(v).join('\n')}\n`);
       io.stdout(`  ${v.outcome.ok ? 'COMPATIBLE' : 'INCOMPATIBLE'}: decided by ${v.row.id} (${v.row.spec})\n`);
-      if (!v.outcome.ok) io.stdout(`${refusal(v.outcome, v.host, terminalText(v.host.device.name)).split('\n').map((l) => (l === '' ? '' : `    ${l}`)).join('\n').trimEnd()}\n`);
+      if (!v.outcome.ok) io.stdout(`${refusal(v.outcome, v.host, terminalText(v.host.device.name), profile).split('\n').map((l) => (l === '' ? '' : `    ${l}`)).join('\n').trimEnd()}\n`);
       if (v.host.device.caps.type === 1 && FIELDS_READ[profile].length > 0) {
         io.stdout('  register fields the check reads:\n');
         for (const f of fieldReport(v.host.device, FIELDS_READ[profile])) io.stdout(`    ${f.register} ${f.value}: ${f.field}${f.linux ? ` (${f.linux})` : ''} ${f.bits} = ${f.raw} · ${f.title}: ${f.meaning}\n`);

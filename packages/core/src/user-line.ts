@@ -1,16 +1,25 @@
 import { Errp, errorPrepend, errorPropagate, hintText, type QemuError } from './error.js';
+import { profileAtLeast, type ProfileId } from './profile.js';
 
 /** The binary name error_report() prints first for a command-line location. */
 export const QEMU_PROGRAM = 'qemu-system-x86_64';
 
 /**
- * vfio_pci_realize()'s wrapping of a failed pci_device_set_iommu_device(): it prepends
- * "Failed to set vIOMMU: ", then VFIO_MSG_PREFIX "vfio %s: " with the device name.
+ * What vfio_realize() prepends to a failed pci_device_set_iommu_device(): "Failed to set
+ * iommu_device: " in QEMU 9.1 and 9.2, "Failed to set vIOMMU: " from 10.0 on (BEHAVIOUR §error.user-line).
  */
-export function vfioSetIommuError(error: QemuError, vfioName: string): QemuError {
+export function setIommuPrefix(profile: ProfileId): string {
+  return profileAtLeast(profile, 'xflts-refuse') ? 'Failed to set vIOMMU: ' : 'Failed to set iommu_device: ';
+}
+
+/**
+ * vfio_realize()'s wrapping of a failed pci_device_set_iommu_device(): it prepends the profile's
+ * setIommuPrefix, then VFIO_MSG_PREFIX "vfio %s: " with the device name.
+ */
+export function vfioSetIommuError(error: QemuError, vfioName: string, profile: ProfileId): QemuError {
   const errp = new Errp();
   errorPropagate(errp, error);
-  errorPrepend(errp, 'Failed to set vIOMMU: ');
+  errorPrepend(errp, setIommuPrefix(profile));
   errorPrepend(errp, 'vfio %s: ', vfioName);
   return errp.error as QemuError;
 }
@@ -29,8 +38,8 @@ export type PlugContext =
  * the hint text verbatim (a hint without a trailing newline is printed without one). For QMP,
  * the JSON error response.
  */
-export function renderUserVisible(error: QemuError, vfioName: string, context: PlugContext): string {
-  const wrapped = vfioSetIommuError(error, vfioName);
+export function renderUserVisible(error: QemuError, vfioName: string, context: PlugContext, profile: ProfileId): string {
+  const wrapped = vfioSetIommuError(error, vfioName, profile);
   switch (context.kind) {
     case 'cold':
       return `${context.program ?? QEMU_PROGRAM}: -device ${context.deviceOption}: ${wrapped.message}\n${hintText(wrapped)}`;

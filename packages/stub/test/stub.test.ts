@@ -112,14 +112,14 @@ describe('STUB_PLUGINS', () => {
 describe('what the user sees with the stub (BEHAVIOUR §error.user-line, §attach.accel-stub)', () => {
   it('cold plug: the line, a newline, then the hint without a trailing newline', () => {
     const error = rejection(STUB_PLUGINS.seed.check(guest(), hostDevice()));
-    expect(renderUserVisible(error, '0000:02:00.0', { kind: 'cold', deviceOption: 'vfio-pci,host=0000:02:00.0,iommufd=iommufd0' })).toBe(
+    expect(renderUserVisible(error, '0000:02:00.0', { kind: 'cold', deviceOption: 'vfio-pci,host=0000:02:00.0,iommufd=iommufd0' }, 'seed')).toBe(
       'qemu-system-x86_64: -device vfio-pci,host=0000:02:00.0,iommufd=iommufd0: vfio 0000:02:00.0: Failed to set vIOMMU: host IOMMU cannot be checked!\nCONFIG_VTD_ACCEL is not enabled',
     );
   });
 
   it('QMP drops the hint', () => {
     const error = rejection(STUB_PLUGINS.seed.check(guest(), hostDevice()));
-    expect(JSON.parse(renderUserVisible(error, '0000:02:00.0', { kind: 'qmp' }))).toEqual({
+    expect(JSON.parse(renderUserVisible(error, '0000:02:00.0', { kind: 'qmp' }, 'seed'))).toEqual({
       error: { class: 'GenericError', desc: 'vfio 0000:02:00.0: Failed to set vIOMMU: host IOMMU cannot be checked!' },
     });
   });
