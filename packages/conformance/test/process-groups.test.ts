@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { caseFromJson, createProcessGroupRegistry, endAllGroups, processPlugin, type Case } from '../src/index.js';
+import { createProcessGroupRegistry, endAllGroups, processPlugin } from '../src/index.js';
+import { sample } from './fixtures/protocol/sample-case.js';
 import { SPAWNING, claimSlot, recordGroup } from '../src/plugins/process-groups.js';
 import { groupGone, isRunning, killGroupQuietly } from '../../../test/support/process-table.js';
 
@@ -32,25 +33,6 @@ function wrapped(...plugin: string[]) {
       return { wrapper, grandchild };
     },
   };
-}
-
-function sample(awBits = 48): Case {
-  return caseFromJson({
-    guest: {
-      props: {
-        awBits, cachingMode: true, scalableMode: true, flts: true, fs1gp: true, pasidMode: false, pasidBits: 0, dmaDrain: true, svm: false,
-        eim: 'auto', buggyEim: false, snoopControl: false, staleTm: false, version: 0, intremap: 'auto', deviceIotlb: false, pt: true, dmaTranslation: true,
-      },
-      attached: [],
-    },
-    device: {
-      name: '0000:02:00.0',
-      qom: { type: 'host-iommu-device-iommufd-vfio', ancestors: ['host-iommu-device-iommufd', 'host-iommu-device', 'object'] },
-      caps: { type: 1, hwCaps: '0x7', vendorCaps: { vtd: { flags: 0, capReg: '0x100000000000000', ecapReg: '0xf0000000000000ff' } }, maxPasidLog2: 0 },
-      awBits: { kind: 'value', bits: 48 },
-      pci: { bus: 0, devfn: 8, upstreamBuses: [] },
-    },
-  });
 }
 
 describe('a plugin runs in a process group of its own, and the whole group ends with it', () => {

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PluginLoadError, caseFromJson, caseToJson, runConformance, schemaProblems, type Case, type Invocation } from '../src/index.js';
+import { sample } from './fixtures/protocol/sample-case.js';
+import { PluginLoadError, caseFromJson, caseToJson, runConformance, schemaProblems, type Invocation } from '../src/index.js';
 import { KIT_HELLO, decodeAnswer, decodeHello, encodeRequest, processPlugin, type ProcessCommand, type ProcessPluginHandle } from '../src/plugins/process-plugin.js';
 
 const SEED = 20_260_106;
@@ -48,26 +49,6 @@ function withPlugin<T>(command: ProcessCommand, options: Parameters<typeof proce
   } finally {
     plugin.close();
   }
-}
-
-/** A valid case whose guest aw-bits tell the scripted plugins' answers apart. */
-function sample(awBits = 48): Case {
-  return caseFromJson({
-    guest: {
-      props: {
-        awBits, cachingMode: true, scalableMode: true, flts: true, fs1gp: true, pasidMode: false, pasidBits: 0, dmaDrain: true, svm: false,
-        eim: 'auto', buggyEim: false, snoopControl: false, staleTm: false, version: 0, intremap: 'auto', deviceIotlb: false, pt: true, dmaTranslation: true,
-      },
-      attached: [{ bus: 0, devfn: 16 }],
-    },
-    device: {
-      name: '0000:02:00.0',
-      qom: { type: 'host-iommu-device-iommufd-vfio', ancestors: ['host-iommu-device-iommufd', 'host-iommu-device', 'object'] },
-      caps: { type: 1, hwCaps: '0x7', vendorCaps: { vtd: { flags: 0, capReg: '0x100000000000000', ecapReg: '0xf0000000000000ff' } }, maxPasidLog2: 0 },
-      awBits: { kind: 'value', bits: 48 },
-      pci: { bus: 0, devfn: 8, upstreamBuses: [] },
-    },
-  });
 }
 
 const echoed = (awBits: number): Invocation => ({ kind: 'outcome', outcome: { ok: false, error: { message: `aw-bits ${awBits}`, hints: [] } }, elapsedMs: expect.any(Number) as number });
