@@ -56,6 +56,7 @@ export {
   type ReferenceTable,
 } from './oracle/reference.js';
 export type { ConformanceReport, PropertyFailure, PropertyResult, PropertyStatus, RowCoverage } from './run/report.js';
+export { conformanceRun, type ConformanceRun, type RunInfo } from './run/run-document.js';
 export { ConformanceConfigError } from './run/config-error.js';
 export { DEFAULT_CI_SEED, SEED_MAX, SEED_MIN, defaultSeed, openPlugin, runConformance, type ConformanceOptions, type PluginInput, type ProgressEvent } from './run/runner.js';
 export { runProperty, type PropertyRun } from './run/run-property.js';
