@@ -7,7 +7,7 @@ export { PCI_TOPOLOGY_MAX_BRIDGES, PCI_TOPOLOGY_MAX_DEPTH, pciTopologySampleArb,
 export { TYPE_KIT_IOMMUFD_SUBTYPE, TYPE_KIT_UNKNOWN, kitTypeRegistry, qomObjectArb } from './arbitraries/qom-types.js';
 export { SPECIAL_U64, capRegArb, ecapRegArb, fs1gpRoundingArb, onesRunArb, u64Arb } from './arbitraries/registers.js';
 export { checkProperty, openSession, type ConformanceSession } from './run/check-property.js';
-export { formatFailure, formatReport } from './run/format-report.js';
+export { formatFailure, formatReport, type ReportStyle } from './run/format-report.js';
 export { TERMINAL_TEXT_MAX, terminalText } from './run/terminal-text.js';
 export {
   describeFailedInvocation,
