@@ -21,6 +21,17 @@ export default defineConfig({
           benchmark: { include: ['bench/**/*.bench.ts'] },
         },
       })),
+      // the HTML report in Chromium: `pnpm test:browser`, apart from `pnpm test` as a fresh machine has no browser
+      {
+        extends: true as const,
+        test: {
+          name: 'browser',
+          root: 'packages/cli',
+          include: ['test/**/*.browser.ts'],
+          benchmark: { include: [] },
+          testTimeout: 60_000,
+        },
+      },
       // the packages as published: built, packed, linted and installed in a consumer project
       {
         extends: true as const,

@@ -1,14 +1,20 @@
 import { statSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { PROFILES, hasVtdAccel, type ProfileId } from '@hiodkit/core';
-import { type ConformanceReport, defaultSeed, formatReport, parseKnownFailureOption, type PluginInput, processPlugin, PROPERTY_IDS, type ReplayFormatter, runConformance, SEED_MAX, SEED_MIN } from '@hiodkit/conformance';
+import { conformanceRun, defaultSeed, formatReport, parseKnownFailureOption, type PluginInput, processPlugin, PROPERTY_IDS, runConformance, SEED_MAX, SEED_MIN } from '@hiodkit/conformance';
 import { STUB_PLUGINS } from '@hiodkit/stub';
 import { VTD_PLUGINS } from '@hiodkit/vtd';
 import { choiceOption, integerOption, parseOptions, splitCommandLine } from './args.js';
 import { EXIT, UsageError } from './cli-error.js';
+import { colourWanted, reportStyle } from './colour.js';
+import { htmlReport } from './html-report.js';
 import type { CliIo } from './io.js';
-import { progressLine } from './progress.js';
 import { junitXml } from './junit.js';
+import type { PluginRun } from './plugin-run.js';
+import { replayCommand } from './replay-command.js';
+import { progressLine } from './progress.js';
+import { expandPropertyGlobs } from './property-glob.js';
 
 export const CONFORM_HELP = `Usage: hiodkit conform [--plugin FILE [--export NAME] | --exec "CMD ARGS"] [options]
 
@@ -27,23 +33,51 @@ profile, or at --profile; the stub exists from the seed on.
   --seed S            fast-check seed (default: HIODKIT_SEED, fixed under CI,
                       else random; always printed)
   --time-limit MS     per call (default 1000)
-  --property ID       run only this property (repeatable):
+  --property ID       run only this property (repeatable); * matches any run
+                      of characters, / included ('precedence/*'):
                       ${PROPERTY_IDS.join(', ')}
   --path PATH         replay one counterexample (with --seed and one --property)
   --known-failure ID[@SEED:PATH]
                       a property the plugin is known to fail (repeatable); with
                       the seed and path of its failure, that case is replayed
                       first: XFAIL while it fails, XPASS (exit 1) once it passes
-  --json FILE         write the report(s) as JSON (schemas/report.schema.json)
-  --junit FILE        write JUnit XML
+  --json FILE         write the run as JSON, one document whatever the number
+                      of plugins (@hiodkit/conformance schemas/run.schema.json)
+  --junit FILE        write JUnit XML, a testsuite per plugin
+  --html FILE         write one self-contained HTML page: the plugin x property
+                      matrix, row coverage, each counterexample with QEMU's
+                      outcome beside the plugin's and the command replaying it
   -h, --help          show this help
 
-Exit codes: 0 conformant, 1 nonconformant, 2 bad usage or bad input
-(including a plugin that cannot be loaded).`;
+FILE may be - for stdout, for one of --json, --junit and --html; the report
+then goes to stderr. The report is coloured on a terminal; NO_COLOR or TERM=dumb turn colour off,
+FORCE_COLOR turns it on where the output is not a terminal.
 
-/** An output file's path, resolved, refused before the run if it could not be written. */
-function outputPath(option: string, path: string | undefined, io: CliIo): string | undefined {
+Examples:
+  hiodkit conform --plugin ./my-plugin.js
+  hiodkit conform --exec "./my-plugin --fast" --runs 1000 --junit results.xml
+  hiodkit conform --builtin vtd --profile relaxed --property 'precedence/*'
+  hiodkit conform --plugin ./my-plugin.js --json - | jq .conformant
+  hiodkit conform --plugin ./my-plugin.js --property table-equivalence \\
+                  --seed 7 --path "12:0:3"       # replay one counterexample
+
+Exit codes:
+  0  conformant
+  1  nonconformant (a property failed, or a known failure passed)
+  2  bad usage or bad input, including a plugin that cannot be loaded, or an
+     output file that cannot be written
+  3  an internal error in hiodkit (please report it)`;
+
+/** Where an output goes: stdout for `-`, else a file whose path is resolved and refused before the run if it could not be written. */
+type Output = { readonly option: string } & ({ readonly to: 'stdout' } | { readonly to: 'file'; readonly path: string });
+
+function output(option: string, path: string | undefined, io: CliIo): Output | undefined {
   if (path === undefined) return undefined;
+  if (path === '-') return { option, to: 'stdout' };
+  return { option, to: 'file', path: outputPath(option, path, io) };
+}
+
+function outputPath(option: string, path: string, io: CliIo): string {
   const full = resolve(io.cwd, path);
   let dir;
   try {
@@ -60,25 +94,13 @@ function outputPath(option: string, path: string | undefined, io: CliIo): string
   return full;
 }
 
-function write(option: string, path: string, text: string): void {
+function write(out: Output, text: string, io: CliIo): void {
+  if (out.to === 'stdout') return io.stdout(text);
   try {
-    writeFileSync(path, text);
+    writeFileSync(out.path, text);
   } catch (e) {
-    throw new UsageError(`${option} ${path}: cannot be written (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+    throw new UsageError(`${out.option} ${out.path}: cannot be written (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
   }
-}
-
-/** An argument as a POSIX shell reads it back: bare when it is plain, else in single quotes. */
-function shellWord(arg: string): string {
-  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
-}
-
-/** The whole command that replays a failure, to paste into a shell. */
-function replayCommand(pluginArgs: readonly string[], timeLimitMs: number | undefined): ReplayFormatter {
-  return (r) =>
-    ['hiodkit', 'conform', ...pluginArgs, '--property', r.property, '--seed', String(r.seed), '--runs', String(r.numRuns), ...(timeLimitMs !== undefined ? ['--time-limit', String(timeLimitMs)] : []), '--path', r.path]
-      .map(shellWord)
-      .join(' ');
 }
 
 export function conformCommand(argv: readonly string[], io: CliIo): number {
@@ -102,6 +124,7 @@ export function conformCommand(argv: readonly string[], io: CliIo): number {
         'known-failure': { type: 'string', multiple: true },
         json: { type: 'string' },
         junit: { type: 'string' },
+        html: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     },
@@ -118,53 +141,64 @@ export function conformCommand(argv: readonly string[], io: CliIo): number {
   const numRuns = integerOption('--runs', values.runs, 1, 1_000_000);
   if (values.path !== undefined && values.seed === undefined) throw new UsageError('a replay path needs the seed it was found with: pass --seed too', 'conform');
   const seed = integerOption('--seed', values.seed, SEED_MIN, SEED_MAX) ?? defaultSeed(io.env);
-  const jsonPath = outputPath('--json', values.json, io);
-  const junitPath = outputPath('--junit', values.junit, io);
+  const outputs = { json: output('--json', values.json, io), junit: output('--junit', values.junit, io), html: output('--html', values.html, io) };
+  const toStdout = Object.values(outputs).filter((o) => o?.to === 'stdout');
+  if (toStdout.length > 1) throw new UsageError(`${toStdout.map((o) => `${o?.option} -`).join(' and ')}: only one output can go to stdout`, 'conform');
+  // a document on stdout must stay parseable: the report moves to stderr, coloured by what stderr is
+  const report = toStdout.length > 0 ? { write: io.stderr, isTTY: io.isTTY } : { write: io.stdout, isTTY: io.stdoutIsTTY };
+  const style = reportStyle(colourWanted(io.env, report.isTTY));
   const timeLimitMs = integerOption('--time-limit', values['time-limit'], 1, 3_600_000);
+  // the replay command names the runs itself (the failure's numRuns); the time limit is the run's own
+  const runWords = values['time-limit'] !== undefined ? ['--time-limit', values['time-limit']] : [];
   const options = {
     ...(numRuns !== undefined ? { numRuns } : {}),
     seed,
     ...(timeLimitMs !== undefined ? { timeLimitMs } : {}),
-    ...(values.property !== undefined ? { properties: values.property } : {}),
+    ...(values.property !== undefined ? { properties: expandPropertyGlobs(values.property) } : {}),
     ...(values.path !== undefined ? { path: values.path } : {}),
     ...(values['known-failure'] !== undefined ? { knownFailures: values['known-failure'].map(parseKnownFailureOption) } : {}),
   };
 
-  /** `args`: the options that name the plugin again, for the replay command a failure prints. */
-  const targets: { label: string; input: () => PluginInput; profile?: ProfileId; args: readonly string[] }[] = [];
+  const targets: { label: string; input: () => PluginInput; replay: readonly string[]; profile?: ProfileId }[] = [];
   if (values.plugin !== undefined) {
     const module = resolve(io.cwd, values.plugin);
-    const args = ['--plugin', values.plugin, ...(values.export !== undefined ? ['--export', values.export] : [])];
-    targets.push({ label: module, input: () => ({ module, ...(values.export !== undefined ? { export: values.export } : {}) }), args });
+    const replay = ['--plugin', values.plugin, ...(values.export !== undefined ? ['--export', values.export] : [])];
+    targets.push({ label: module, input: () => ({ module, ...(values.export !== undefined ? { export: values.export } : {}) }), replay });
   } else if (values.exec !== undefined) {
     const [command = '', ...args] = splitCommandLine(values.exec);
-    targets.push({ label: values.exec, input: () => processPlugin({ command, args, cwd: io.cwd }, { timeLimitMs: timeLimitMs ?? 1000 }), args: ['--exec', values.exec] });
+    targets.push({ label: values.exec, input: () => processPlugin({ command, args, cwd: io.cwd }, { timeLimitMs: timeLimitMs ?? 1000 }), replay: ['--exec', values.exec] });
   } else {
     const which = builtin ?? 'all';
     for (const p of profile !== undefined ? [profile] : PROFILES) {
-      if (which !== 'stub') targets.push({ label: VTD_PLUGINS[p].name, input: () => VTD_PLUGINS[p], profile: p, args: ['--builtin', 'vtd', '--profile', p] });
+      if (which !== 'stub') targets.push({ label: VTD_PLUGINS[p].name, input: () => VTD_PLUGINS[p], replay: ['--builtin', 'vtd', '--profile', p], profile: p });
       // the stub exists only where CONFIG_VTD_ACCEL does
-      if (which !== 'vtd' && hasVtdAccel(p)) targets.push({ label: STUB_PLUGINS[p].name, input: () => STUB_PLUGINS[p], profile: p, args: ['--builtin', 'stub', '--profile', p] });
+      if (which !== 'vtd' && hasVtdAccel(p)) targets.push({ label: STUB_PLUGINS[p].name, input: () => STUB_PLUGINS[p], replay: ['--builtin', 'stub', '--profile', p], profile: p });
     }
     if (targets.length === 0) throw new UsageError(`--builtin stub: profile ${profile ?? ''} predates CONFIG_VTD_ACCEL and its stub (added by the seed, cca621c7)`, 'conform');
   }
 
-  const reports: ConformanceReport[] = [];
+  const start = new Date();
+  const runs: PluginRun[] = [];
   for (const target of targets) {
     const progress = progressLine(io, target.label);
     const input = target.input();
+    const startedAt = new Date();
+    let result;
     try {
-      reports.push(runConformance(input, { ...options, ...(profile !== undefined ? { profile } : {}), ...(progress.onProgress ? { onProgress: progress.onProgress } : {}) }));
+      result = runConformance(input, { ...options, ...(profile !== undefined ? { profile } : {}), ...(progress.onProgress ? { onProgress: progress.onProgress } : {}) });
     } finally {
       progress.done();
       // a handle opened here (--exec) is closed here; runConformance closes what it opens itself
       if (typeof (input as { close?: unknown }).close === 'function') (input as { close(): void }).close();
     }
-    io.stdout(`${formatReport(reports[reports.length - 1] as ConformanceReport, { replay: replayCommand(target.args, timeLimitMs) })}\n\n`);
+    runs.push({ report: result, startedAt, replay: [...target.replay, ...runWords] });
+    report.write(`${formatReport(result, { style, replay: replayCommand([...target.replay, ...runWords]) })}\n\n`);
   }
-  if (jsonPath !== undefined) write('--json', jsonPath, `${JSON.stringify(reports.length === 1 ? reports[0] : reports, null, 2)}\n`);
-  if (junitPath !== undefined) write('--junit', junitPath, junitXml(reports));
-  const conformant = reports.every((r) => r.conformant);
-  if (reports.length > 1) io.stdout(`${reports.filter((r) => r.conformant).length} of ${reports.length} plugins conformant\n`);
-  return conformant ? EXIT.ok : EXIT.failed;
+  const reports = runs.map((r) => r.report);
+  const run = conformanceRun(reports, { seed, start, end: new Date() });
+  if (outputs.json) write(outputs.json, `${JSON.stringify(run, null, 2)}\n`, io);
+  if (outputs.junit) write(outputs.junit, junitXml(runs, hostname()), io);
+  if (outputs.html) write(outputs.html, htmlReport(runs, run.runInfo), io);
+  if (reports.length > 1) report.write(`${reports.filter((r) => r.conformant).length} of ${reports.length} plugins conformant\n`);
+  return run.conformant ? EXIT.ok : EXIT.failed;
 }

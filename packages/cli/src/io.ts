@@ -9,6 +9,8 @@ export interface CliIo {
   stderr(text: string): void;
   /** stderr is a terminal: live progress lines are wanted */
   readonly isTTY: boolean;
+  /** stdout is a terminal: the report may be coloured */
+  readonly stdoutIsTTY: boolean;
   readonly env: NodeJS.ProcessEnv;
   readonly cwd: string;
 }
@@ -50,6 +52,7 @@ export function processIo(): CliIo {
     stderr: (text) => writeAll(2, 'stderr', text),
     // isatty, not process.stderr: creating that stream would make the descriptor non-blocking for every process sharing it
     isTTY: isatty(2),
+    stdoutIsTTY: isatty(1),
     env: process.env,
     cwd: process.cwd(),
   };

@@ -20,7 +20,7 @@ function cc(out: string, ...flags: string[]): void {
 function conform(binary: string) {
   let stdout = '';
   let stderr = '';
-  const io: CliIo = { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), isTTY: false, env: { CI: 'true' }, cwd: dir };
+  const io: CliIo = { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), isTTY: false, stdoutIsTTY: false, env: { CI: 'true' }, cwd: dir };
   const code = main(['conform', '--exec', binary, '--runs', '100', '--seed', '20260106'], io);
   return { code, stdout, stderr };
 }

@@ -1,9 +1,10 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { PROPERTY_IDS, schemaProblems } from '@hiodkit/conformance';
+import { PROPERTY_IDS, schemaProblems, type ConformanceRun } from '@hiodkit/conformance';
 import { FIXTURES, hasStackTrace, makeTempDir, removeTempDir, run, runBin, type RunResult } from './helpers.js';
 import { WRONG_MESSAGE } from './fixtures/wrong-type-message.js';
+import { junitSchemaErrors } from './xmllint.js';
 
 const BROKEN = join(FIXTURES, 'wrong-type-message.ts');
 const GOOD = join(FIXTURES, 'good-plugin.ts');
@@ -20,28 +21,6 @@ function statuses(r: RunResult): Record<string, string> {
 function expectClean(r: RunResult): void {
   expect(hasStackTrace(r.stdout), `stdout:\n${r.stdout}`).toBe(false);
   expect(hasStackTrace(r.stderr), `stderr:\n${r.stderr}`).toBe(false);
-}
-
-/** Loose XML checks: every & starts an entity, no < outside a tag, and the elements nest. */
-function xmlProblems(xml: string): string[] {
-  const problems: string[] = [];
-  if (/&(?!(?:amp|lt|gt|quot|apos|#\d+);)/.test(xml)) problems.push('a bare &');
-  const stack: string[] = [];
-  const body = xml.replace(/^<\?xml[^>]*\?>\n/, '');
-  const tag = /<(\/?)([A-Za-z][\w-]*)((?:\s+[\w-]+="[^"<]*")*)\s*(\/?)>/g;
-  let at = 0;
-  for (const m of body.matchAll(tag)) {
-    if (body.slice(at, m.index).includes('<') || body.slice(at, m.index).includes('>')) problems.push(`stray < or > before ${m[0]}`);
-    at = (m.index ?? 0) + m[0].length;
-    const [, close, name = '', , selfClose] = m;
-    if (selfClose) continue;
-    if (close) {
-      if (stack.pop() !== name) problems.push(`</${name}> does not close the open element`);
-    } else stack.push(name);
-  }
-  if (body.slice(at).trim() !== '') problems.push('text after the root element');
-  if (stack.length > 0) problems.push(`unclosed ${stack.join(', ')}`);
-  return problems;
 }
 
 describe('conform --builtin', () => {
@@ -67,28 +46,49 @@ describe('conform --builtin', () => {
     expectClean(r);
   });
 
-  it('--json FILE writes a report valid against report.schema.json', () => {
+  it('--json FILE writes the run document for one plugin, valid against run.schema.json', () => {
     const file = join(tmp, 'vtd-seed.json');
     const r = run(['conform', '--builtin', 'vtd', '--profile', 'seed', ...SEED_RUN, '--json', file]);
     expect(r.code).toBe(0);
-    const report = JSON.parse(readFileSync(file, 'utf8')) as { conformant: boolean; profile: string; options: { seed: number; numRuns: number }; properties: { id: string }[] };
-    expect(schemaProblems('report.schema.json', report, 'report')).toEqual([]);
-    expect(report.conformant).toBe(true);
-    expect(report.profile).toBe('seed');
-    expect(report.options).toMatchObject({ seed: 7, numRuns: 50 });
-    expect(report.properties.map((p) => p.id)).toEqual([...PROPERTY_IDS]);
+    const doc = JSON.parse(readFileSync(file, 'utf8')) as ConformanceRun;
+    expect(schemaProblems('run.schema.json', doc, 'run')).toEqual([]);
+    expect(doc).toMatchObject({ hiodkit: 'conformance-run', version: 1, conformant: true, runInfo: { seed: 7, node: process.version } });
+    expect(doc.reports).toHaveLength(1);
+    const [report] = doc.reports;
+    expect(report?.profile).toBe('seed');
+    expect(report?.options).toMatchObject({ seed: 7, numRuns: 50 });
+    expect(report?.properties.map((p) => p.id)).toEqual([...PROPERTY_IDS]);
   });
 
-  it('every built-in checker at every profile is conformant; --json writes an array of valid reports', () => {
+  it('every built-in checker at every profile is conformant; --json writes the same document shape for all 14', () => {
     const file = join(tmp, 'all.json');
     const r = run(['conform', '--runs', '3', '--seed', '1', '--json', file]);
     expect(r.code).toBe(0);
     // nine vtd checkers, and a stub for each of the five profiles with CONFIG_VTD_ACCEL
     expect(r.stdout).toContain('14 of 14 plugins conformant\n');
-    const reports = JSON.parse(readFileSync(file, 'utf8')) as unknown[];
-    expect(reports).toHaveLength(14);
-    for (const report of reports) expect(schemaProblems('report.schema.json', report, 'report')).toEqual([]);
+    const doc = JSON.parse(readFileSync(file, 'utf8')) as ConformanceRun;
+    expect(schemaProblems('run.schema.json', doc, 'run')).toEqual([]);
+    expect(doc.reports).toHaveLength(14);
+    expect(doc.conformant).toBe(true);
   });
+
+  it('--json - writes the document on stdout and the report on stderr', () => {
+    const r = run(['conform', '--builtin', 'vtd', '--profile', 'seed', '--runs', '5', '--seed', '3', '--property', 'contract', '--json', '-']);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout) as ConformanceRun;
+    expect(schemaProblems('run.schema.json', doc, 'run')).toEqual([]);
+    expect(r.stderr).toContain('hiodkit conformance: vtd-accel@seed (in-process)');
+    expect(r.stderr).toMatch(/^ {2}CONFORMANT in /m);
+  });
+
+  it('--junit - writes the XML on stdout, and no file named -', async () => {
+    const r = run(['conform', '--builtin', 'vtd', '--profile', 'seed', '--runs', '5', '--seed', '3', '--property', 'contract', '--junit', '-'], { cwd: tmp });
+    expect(r.code).toBe(0);
+    expect(r.stdout.startsWith('<?xml version="1.0" encoding="UTF-8"?>\n<testsuites ')).toBe(true);
+    expect(await junitSchemaErrors(r.stdout)).toEqual([]);
+    expect(r.stderr).toContain('PASS   contract');
+    expect(existsSync(join(tmp, '-'))).toBe(false);
+  }, 30_000);
 
   it('--builtin stub runs the stub property', () => {
     const r = run(['conform', '--builtin', 'stub', '--profile', 'relaxed', '--runs', '10', '--seed', '3']);
@@ -108,6 +108,21 @@ describe('conform --builtin', () => {
     expect(r.code).toBe(0);
     expect(statuses(r)).toEqual({ contract: 'PASS', 'final-rejection': 'PASS' });
     expect(r.stdout).not.toContain('row coverage');
+  });
+
+  it('--property takes globs: * matches any run of characters, / included', () => {
+    const argv = ['conform', '--builtin', 'vtd', '--profile', 'seed', '--runs', '5', '--seed', '7'];
+    expect(Object.keys(statuses(run([...argv, '--property', 'precedence/*'])))).toEqual(['precedence/first-failure', 'precedence/repair-exposes-next', 'precedence/break-hides-later']);
+    expect(Object.keys(statuses(run([...argv, '--property', '*-rejection', '--property', 'con*'])))).toEqual(['contract', 'final-rejection']);
+    expect(Object.keys(statuses(run([...argv, '--property', '*first*', '--property', 'precedence/first-failure'])))).toEqual(['precedence/first-failure']);
+  });
+
+  it('--help lists the exit codes, 3 included, and examples', () => {
+    const r = run(['conform', '--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^Exit codes:\n {2}0 {2}conformant\n {2}1 {2}nonconformant.*\n {2}2 {2}bad usage.*\n(?: {5}.*\n)* {2}3 {2}an internal error in hiodkit/m);
+    expect(r.stdout).toContain("\nExamples:\n  hiodkit conform --plugin ./my-plugin.js\n");
+    expect(r.stdout).toContain("--property 'precedence/*'");
   });
 
   it('--known-failure ID for a property that passes: XFAIL? (not found this run), exit 0', () => {
@@ -187,31 +202,31 @@ describe('conform --plugin', () => {
     expectClean(r);
   });
 
-  it('--junit FILE: a testcase per property, the failure counted and its <&> escaped', () => {
+  it('--junit FILE: valid against the Jenkins JUnit schema, a testcase per property, the failure counted and its <&> escaped', async () => {
     const file = join(tmp, 'broken.xml');
     const r = run(['conform', '--plugin', BROKEN, ...SEED_RUN, '--property', 'contract', '--property', 'table-equivalence', '--property', 'stub', '--junit', file]);
     expect(r.code).toBe(1);
     const xml = readFileSync(file, 'utf8');
-    expect(xmlProblems(xml)).toEqual([]);
-    expect(xml.startsWith('<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="hiodkit conformance" tests="3" failures="1">')).toBe(true);
+    expect(await junitSchemaErrors(xml)).toEqual([]);
+    expect(xml).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="hiodkit conformance" tests="3" failures="1" errors="0" time="[\d.]+">/);
     expect(xml).toMatch(/<testsuite name="cli-fixture-wrong-type-message \(profile seed\)" tests="3" failures="1" errors="0" skipped="1" /);
-    const cases = [...xml.matchAll(/<testcase classname="hiodkit\.cli-fixture-wrong-type-message" name="([^"]+)"/g)].map((m) => m[1]);
+    const cases = [...xml.matchAll(/<testcase name="([^"]+)" classname="hiodkit\.cli-fixture-wrong-type-message"/g)].map((m) => m[1]);
     expect(cases).toEqual(['contract', 'table-equivalence', 'stub']);
     const failures = [...xml.matchAll(/<failure message="([^"]*)" type="nonconformance">([^<]*)<\/failure>/g)];
     expect(failures).toHaveLength(1);
-    expect(failures[0]?.[2]).toContain('actual:   reject: &quot;IOMMU type 2 &lt;&amp;&gt; is not VT-d&quot;');
+    expect(failures[0]?.[2]).toContain('actual:   reject: "IOMMU type 2 &lt;&amp;&gt; is not VT-d"');
     expect(xml).not.toContain(WRONG_MESSAGE);
-    expect(xml).toMatch(/<skipped message="not applicable: [^"]*"\/>/);
-  });
+    expect(xml).toMatch(/<skipped>not applicable: [^<]*<\/skipped>/);
+  }, 30_000);
 
-  it('--junit for a conformant run: every property a testcase, no failures', () => {
+  it('--junit for a conformant run: every property a testcase, no failures', async () => {
     const file = join(tmp, 'good.xml');
     expect(run(['conform', '--builtin', 'vtd', '--profile', 'seed', ...SEED_RUN, '--junit', file]).code).toBe(0);
     const xml = readFileSync(file, 'utf8');
-    expect(xmlProblems(xml)).toEqual([]);
-    expect(xml).toContain(`<testsuites name="hiodkit conformance" tests="${PROPERTY_IDS.length}" failures="0">`);
-    expect([...xml.matchAll(/<testcase [^>]*name="([^"]+)"/g)].map((m) => m[1])).toEqual([...PROPERTY_IDS]);
-  });
+    expect(await junitSchemaErrors(xml)).toEqual([]);
+    expect(xml).toContain(`<testsuites name="hiodkit conformance" tests="${PROPERTY_IDS.length}" failures="0"`);
+    expect([...xml.matchAll(/<testcase name="([^"]+)"/g)].map((m) => m[1])).toEqual([...PROPERTY_IDS]);
+  }, 30_000);
 });
 
 /*
@@ -271,7 +286,8 @@ describe('conform progress line', () => {
   });
 });
 
-describe('conform, the real binary', () => {
+// each spawns node with tsx and runs the kit: seconds, more on a loaded machine
+describe('conform, the real binary', { timeout: 30_000 }, () => {
   it('HIODKIT_SEED sets the default seed; the exit code is real; no progress without a terminal', () => {
     const b = runBin(['conform', '--builtin', 'vtd', '--profile', 'seed', '--runs', '5'], { env: { ...process.env, HIODKIT_SEED: '4242', CI: '' } });
     expect(b.code).toBe(0);
@@ -285,5 +301,16 @@ describe('conform, the real binary', () => {
     expect(b.code).toBe(1);
     expect(b.stdout).toContain('FAIL   table-equivalence');
     expect(hasStackTrace(b.stdout + b.stderr)).toBe(false);
+  });
+
+  it('piped, the report has no escape codes at all (isatty(1) is false); FORCE_COLOR colours it all the same', () => {
+    const argv = ['conform', '--builtin', 'vtd', '--profile', 'seed', '--runs', '3', '--seed', '7', '--property', 'contract'];
+    const { NO_COLOR: _n, FORCE_COLOR: _f, ...env } = process.env;
+    const piped = runBin(argv, { env: { ...env, TERM: 'xterm-256color' } });
+    expect(piped.code).toBe(0);
+    expect(piped.stdout).toContain('  PASS   contract');
+    expect(piped.stdout + piped.stderr).not.toContain('\u001b');
+    const forced = runBin(argv, { env: { ...env, TERM: 'xterm-256color', FORCE_COLOR: '1' } });
+    expect(forced.stdout).toContain('  \u001b[32mPASS\u001b[39m   contract');
   });
 });

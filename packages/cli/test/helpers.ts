@@ -29,7 +29,9 @@ export interface RunOptions {
   readonly env?: NodeJS.ProcessEnv;
   /** io.cwd; default packages/cli */
   readonly cwd?: string;
+  /** stderr is a terminal (io.isTTY) */
   readonly isTTY?: boolean;
+  readonly stdoutIsTTY?: boolean;
 }
 
 /** Runs main() in this process with a captured CliIo. */
@@ -44,6 +46,7 @@ export function run(argv: readonly string[], options: RunOptions = {}): RunResul
       stderr += text;
     },
     isTTY: options.isTTY ?? false,
+    stdoutIsTTY: options.stdoutIsTTY ?? false,
     env: options.env ?? {},
     cwd: options.cwd ?? CLI_DIR,
   };

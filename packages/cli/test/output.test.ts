@@ -14,7 +14,7 @@ function failingIo(failures: { readonly stdout?: string; readonly stderr?: strin
     if (code !== undefined) throw new OutputError(name, Object.assign(new Error(`${code}: some words, write`), { code }));
     written.push(`${name}: ${text}`);
   };
-  return { stdout: stream('stdout'), stderr: stream('stderr'), isTTY: false, env: {}, cwd: CLI_DIR, written };
+  return { stdout: stream('stdout'), stderr: stream('stderr'), isTTY: false, stdoutIsTTY: false, env: {}, cwd: CLI_DIR, written };
 }
 
 describe('main, when a write fails', () => {

@@ -7,7 +7,7 @@ export { PCI_TOPOLOGY_MAX_BRIDGES, PCI_TOPOLOGY_MAX_DEPTH, pciTopologySampleArb,
 export { TYPE_KIT_IOMMUFD_SUBTYPE, TYPE_KIT_UNKNOWN, kitTypeRegistry, qomObjectArb } from './arbitraries/qom-types.js';
 export { SPECIAL_U64, capRegArb, ecapRegArb, fs1gpRoundingArb, onesRunArb, u64Arb } from './arbitraries/registers.js';
 export { checkProperty, openSession, type ConformanceSession } from './run/check-property.js';
-export { formatFailure, formatReport, replayAsOptions, type ReplayFormatter, type ReplayRef } from './run/format-report.js';
+export { formatFailure, formatReport, replayAsOptions, type ReplayFormatter, type ReplayRef, type ReportStyle } from './run/format-report.js';
 export { TERMINAL_TEXT_MAX, terminalText } from './run/terminal-text.js';
 export {
   describeFailedInvocation,
@@ -56,6 +56,7 @@ export {
   type ReferenceTable,
 } from './oracle/reference.js';
 export type { ConformanceReport, PropertyFailure, PropertyResult, PropertyStatus, RowCoverage } from './run/report.js';
+export { conformanceRun, type ConformanceRun, type RunInfo } from './run/run-document.js';
 export { ConformanceConfigError } from './run/config-error.js';
 export { DEFAULT_CI_SEED, SEED_MAX, SEED_MIN, defaultSeed, openPlugin, runConformance, type ConformanceOptions, type PluginInput, type ProgressEvent } from './run/runner.js';
 export { causeOf, runProperty, type PropertyRun } from './run/run-property.js';

@@ -22,8 +22,8 @@ const enums = SCHEMA_DIRS.flatMap((dir) =>
 );
 
 describe('the schemas list the profiles core knows', () => {
-  it('finds the profile enums of the reference, hello and report schemas', () => {
-    expect(enums.map(([at]) => at.split('/')[0]).sort()).toEqual(['protocol-hello.schema.json', 'reference.schema.json', 'report.schema.json', 'report.schema.json']);
+  it('finds the profile enums of the reference, hello, report and run schemas', () => {
+    expect(enums.map(([at]) => at.split('/')[0]).sort()).toEqual(['protocol-hello.schema.json', 'reference.schema.json', 'report.schema.json', 'report.schema.json', 'run.schema.json', 'run.schema.json']);
   });
 
   it.each(enums)('%s equals PROFILES, in order', (_at, values) => {

@@ -105,7 +105,8 @@ export async function soak(options: { readonly callsPerKind: (kind: SoakKind) =>
         runs++;
         let report: ReportJson | undefined;
         try {
-          report = JSON.parse(readFileSync(json, 'utf8')) as ReportJson;
+          // the run document of one plugin: its report is the first and only one
+          report = (JSON.parse(readFileSync(json, 'utf8')) as { readonly reports: readonly ReportJson[] }).reports[0];
         } catch {
           report = undefined;
         }

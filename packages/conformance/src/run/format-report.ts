@@ -11,6 +11,14 @@ const STATUS_MARK: Record<PropertyResult['status'], string> = {
   'not-applicable': 'n/a   ',
 };
 
+/** How a terminal shows a report: the status marks and the verdict, each given as plain text; the default leaves them so. */
+export interface ReportStyle {
+  status(status: PropertyResult['status'], mark: string): string;
+  verdict(conformant: boolean, text: string): string;
+}
+
+const PLAIN: ReportStyle = { status: (_status, mark) => mark, verdict: (_conformant, text) => text };
+
 function ms(n: number): string {
   return n >= 1000 ? `${(n / 1000).toFixed(2)} s` : `${Math.round(n)} ms`;
 }
@@ -46,8 +54,9 @@ export function formatFailure(result: PropertyResult, numRuns: number, indent = 
   return lines.join('\n');
 }
 
-/** The readable report: a line per property, failures in full, row coverage, time and the verdict. */
-export function formatReport(report: ConformanceReport, options: { readonly replay?: ReplayFormatter } = {}): string {
+/** The readable report: a line per property, failures in full, row coverage, time and the verdict; `style` colours the marks, `replay` says how to replay a failure. */
+export function formatReport(report: ConformanceReport, options: { readonly style?: ReportStyle; readonly replay?: ReplayFormatter } = {}): string {
+  const style = options.style ?? PLAIN;
   const replay = options.replay ?? replayAsOptions;
   const { plugin } = report;
   const run = report.options;
@@ -63,7 +72,9 @@ export function formatReport(report: ConformanceReport, options: { readonly repl
         : p.failure
           ? `failed after ${p.runs} run(s)`
           : `${p.runs} runs`;
-    out.push(`  ${STATUS_MARK[p.status]} ${p.id.padEnd(width)}  ${detail.padEnd(24)} ${p.status === 'not-applicable' ? '' : ms(p.durationMs)}`.trimEnd());
+    const mark = STATUS_MARK[p.status];
+    const word = mark.trimEnd();
+    out.push(`  ${style.status(p.status, word)}${mark.slice(word.length)} ${p.id.padEnd(width)}  ${detail.padEnd(24)} ${p.status === 'not-applicable' ? '' : ms(p.durationMs)}`.trimEnd());
     if (p.failure && (p.status === 'failed' || p.status === 'known-failure')) out.push(formatFailure(p, run.numRuns, undefined, replay));
     if (p.status === 'unexpected-pass' || p.status === 'known-failure-not-found') out.push(`       ${p.reason ?? ''}`);
   }
@@ -76,6 +87,6 @@ export function formatReport(report: ConformanceReport, options: { readonly repl
     }
   }
   if (report.builds.length > 0) out.push(`  builds that link this checker: ${report.builds.length} of 24 (e.g. ${report.builds[0]})`);
-  out.push(`  ${report.conformant ? 'CONFORMANT' : 'NOT CONFORMANT'} in ${ms(report.durationMs)}`);
+  out.push(`  ${style.verdict(report.conformant, report.conformant ? 'CONFORMANT' : 'NOT CONFORMANT')} in ${ms(report.durationMs)}`);
   return out.join('\n');
 }
