@@ -161,7 +161,8 @@ describe('case generators', () => {
 });
 
 describe('realize', () => {
-  // the seed table's predicates without vtdAccel (it comes from the declaration), plus aliased and pasid
+  // the pasid profile has every predicate: vtdAccel aside (it comes from the declaration), all are targeted
+  const PROFILE = 'pasid';
   const TARGETED: readonly PredicateName[] = ['cachingMode', 'duplicate', 'awBits', 'flts', 'iommufd', 'vtdType', 'fs1gp', 'hostFs1gp', 'aliased', 'pasid'];
   const targetArb: fc.Arbitrary<Partial<Record<PredicateName, string>>> = fc.record(
     Object.fromEntries(TARGETED.map((p) => [p, fc.constantFrom(...PREDICATE_VALUES[p])])) as Record<PredicateName, fc.Arbitrary<string>>,
@@ -170,17 +171,17 @@ describe('realize', () => {
 
   function realizedProblems(c: Case, target: Partial<Record<PredicateName, string>>): string[] {
     const before = classifyCase(c, ACCEL);
-    const out = realize(c, target, 'seed', ACCEL);
+    const out = realize(c, target, PROFILE, ACCEL);
     const after = classifyCase(out, ACCEL);
     const problems = TARGETED.filter((p) => after[p] !== (target[p] ?? before[p])).map((p) => `${p}: wanted ${target[p] ?? before[p]}, got ${after[p]}`);
-    const decided = decideConfig(out.guest.props, 'seed');
+    const decided = decideConfig(out.guest.props, PROFILE);
     if (!decided.ok) problems.push(`decideConfig: ${decided.error.message}`);
     return problems;
   }
 
   it('moves a free case to the target values, keeps every other predicate, and keeps the guest config valid', () => {
     fc.assert(
-      fc.property(freeCaseArb('seed'), targetArb, (c, target) => {
+      fc.property(freeCaseArb(PROFILE), targetArb, (c, target) => {
         expect(realizedProblems(c, target)).toEqual([]);
       }),
       { seed: SEED, numRuns: 300 },
@@ -188,11 +189,11 @@ describe('realize', () => {
   });
 
   it('does not touch its input', () => {
-    const cases = fc.sample(fc.tuple(freeCaseArb('seed'), targetArb), { seed: SEED, numRuns: 100 });
+    const cases = fc.sample(fc.tuple(freeCaseArb(PROFILE), targetArb), { seed: SEED, numRuns: 100 });
     for (const [c, target] of cases) {
       const copy = structuredClone(c);
       try {
-        realize(c, target, 'seed', ACCEL);
+        realize(c, target, PROFILE, ACCEL);
       } catch {
         // a KitError is the property test's business
       }
@@ -204,12 +205,14 @@ describe('realize', () => {
     expect(() => realize(canonicalCase(), { vtdAccel: 'n' }, 'seed', ACCEL)).toThrow(/vtdAccel=n \(got y\)/);
   });
 
-  // SPEC §3.6: with dma-drain off, scalable mode is refused. Making the guest's PASID width exceed the
-  // host's turns scalable mode on (pasidBits 20), and must turn dma-drain on with it.
-  it('pasid=guest-gt-host on a legacy-mode guest with dma-drain off keeps the config valid', () => {
-    const base = canonicalCase();
-    const c: Case = { guest: { ...base.guest, props: { ...base.guest.props, flts: false, scalableMode: false, dmaDrain: false } }, device: base.device };
-    expect(decideConfig(c.guest.props, 'seed').ok).toBe(true);
-    expect(realizedProblems(c, { pasid: 'guest-gt-host' })).toEqual([]);
+  it('gives a case made for a later profile the values of the fields this one lacks (x-flts off at aw-only)', () => {
+    const out = realize(canonicalCase(), { duplicate: 'yes' }, 'aw-only', ACCEL);
+    expect(out.guest.props.flts).toBe(false);
+    expect(out.guest.props.fs1gp).toBe(true);
+  });
+
+  // PROTOCOL: pasidBits is 0 before the pasid profile, so no guest there can exceed a host's PASID width
+  it('before the pasid profile, pasid=guest-gt-host cannot be made: KitError naming pasidBits', () => {
+    expect(() => realize(canonicalCase(), { pasid: 'guest-gt-host' }, 'fsts', ACCEL)).toThrow(/pasidBits is 20, but profile fsts has no property for it: it is always 0 there/);
   });
 });

@@ -257,6 +257,11 @@ describe('known failures', () => {
       [{ property: 'table-equivalence', case: { guest: 1 } }, 'knownFailures[0]: its case is not a valid case:'],
       [{ property: 'table-equivalence', seed: 1, path: '0', when: 'always' }, 'knownFailures[0]: unknown field "when"'],
       [{ property: 'precedence/repair-exposes-next', case: caseToJson(canonicalCase()) }, "known failure precedence/repair-exposes-next: this property's input is not one case"],
+      // outside the contract: the seed has no pasid-bits, so its guests keep 0 (PROTOCOL §4.1)
+      [
+        { property: 'table-equivalence', case: caseToJson({ ...canonicalCase(), guest: { ...canonicalCase().guest, props: { ...canonicalCase().guest.props, pasidBits: 8 } } }) },
+        "known failure table-equivalence: the recorded case's guest is not one of profile seed: pasidBits is 8, but profile seed has no property for it: it is always 0 there",
+      ],
     ])('a malformed entry is refused, naming it: %j', (entry, message) => {
       const e = configError(vtdPlugin('seed'), { knownFailures: [entry as never], properties: [entry.property] });
       expect(e.message).toContain(message);
