@@ -1,7 +1,7 @@
 // The kit's generators: what they produce, sampled at fixed seeds.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { PROFILES, decideConfig, type PluginDeclaration } from '@hiodkit/core';
+import { PROFILES, decideConfig, decodeRegister, vIommu, type PluginDeclaration } from '@hiodkit/core';
 import {
   PREDICATE_VALUES,
   SPECIAL_U64,
@@ -157,6 +157,20 @@ describe('case generators', () => {
     const stubRow = table.rows.find((r) => r.id === 'accel-stub');
     expect(stubRow).toBeDefined();
     if (stubRow) expect(() => rowCaseArb(stubRow, 'seed', ACCEL)).toThrow(/accel-stub cannot be reached by a plugin declaring CONFIG_VTD_ACCEL=y/);
+  });
+});
+
+describe('canonicalCase', () => {
+  // written out without core's register code: core's decoder must read back what its comment lists
+  it('holds the registers its comment describes, and QEMU\'s defaults but for caching-mode, scalable mode and x-flts', () => {
+    const c = canonicalCase();
+    const meanings = (register: 'cap' | 'ecap', value: bigint) =>
+      Object.fromEntries(decodeRegister(register, value).fields.filter((f) => f.meaning !== false && !(Array.isArray(f.meaning) && f.meaning.length === 0) && f.meaning !== 0).map((f) => [f.field.name, f.meaning]));
+    expect(meanings('cap', c.device.caps.vendorCaps.vtd.capReg)).toEqual({ ND: 256, SAGAW: ['39-bit (3-level)', '48-bit (4-level)'], MGAW: 48, FRO: 0x400, SLLPS: ['2MB', '1GB'], PSI: true, NFR: 8, MAMV: 18, DWD: true, DRD: true, FS1GP: true, PI: true });
+    expect(meanings('ecap', c.device.caps.vendorCaps.vtd.ecapReg)).toEqual({ QI: true, DT: true, IR: true, EIM: true, PT: true, SC: true, IRO: 0x500, MHMV: 15, NEST: true, PRS: true, PSS: 20, PASID: true, PDS: true, SMTS: true, SLADS: true, SSTS: true, FSTS: true, SMPWC: true, RPS: true });
+    expect(decodeRegister('cap', c.device.caps.vendorCaps.vtd.capReg).reserved).toBe(0n);
+    expect(decodeRegister('ecap', c.device.caps.vendorCaps.vtd.ecapReg).reserved).toBe(0n);
+    expect(c.guest).toEqual(vIommu({ cachingMode: true, scalableMode: true, flts: true, awBits: 48 }));
   });
 });
 
