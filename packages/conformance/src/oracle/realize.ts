@@ -1,4 +1,5 @@
-import type { HostIommuDevice, IntelIommuProps, PluginDeclaration, ProfileId } from '@hiodkit/core';
+import type { HostIommuDevice, IntelIommuProps, PluginDeclaration, ProfileId, QemuError } from '@hiodkit/core';
+import { getCapErrors } from '../arbitraries/get-cap-error.js';
 import { TYPE_KIT_UNKNOWN, kitTypeRegistry } from '../arbitraries/qom-types.js';
 import { absentFieldsAtDefault, guestProblems } from './guest-config.js';
 import { PREDICATE_NAMES, classifyCase, hostPasidWidth, type Case, type PredicateName } from './predicates.js';
@@ -46,7 +47,10 @@ function setPredicate(c: Case, p: PredicateName, v: string): Case {
       const aw = device.awBits;
       if (v === 'no-get-cap') return withDevice(c, { awBits: { kind: 'no-get-cap' } });
       if (v === 'get-cap-fails') {
-        return aw.kind === 'error' ? c : withDevice(c, { awBits: { kind: 'error', error: { message: `${device.name}: unsupported capability 1`, hints: [] } } });
+        if (aw.kind === 'error') return c;
+        // one of the traps, chosen by the case so that realized cases meet them all
+        const errors = getCapErrors(device.name);
+        return withDevice(c, { awBits: { kind: 'error', error: errors[(device.pci.devfn + device.pci.bus) % errors.length] as QemuError } });
       }
       const current = aw.kind === 'value' ? aw.bits : undefined;
       if (v === 'guest-le-host') return withDevice(c, { awBits: { kind: 'value', bits: current !== undefined && current >= props.awBits ? current : props.awBits } });

@@ -172,7 +172,8 @@ export function rowFor(table: ReferenceTable, assignment: Assignment): Reference
   return row;
 }
 
-function argValue(name: ArgName, c: Case): number {
+/** The value of one template argument for a case. */
+export function argValue(name: ArgName, c: Case): number {
   const { props } = c.guest;
   switch (name) {
     case 'guest.aw-bits':
