@@ -1,4 +1,4 @@
-import type { U32, U64 } from '@hiodkit/core';
+import { vIommu, type U32, type U64 } from '@hiodkit/core';
 import type { Case } from '../oracle/predicates.js';
 import { kitTypeRegistry } from './qom-types.js';
 
@@ -16,30 +16,7 @@ const ECAP_REG = 0x0003_ed98_24f0_50den as U64;
 /** An accepted-by-everything starting point: x-flts on, caching-mode on, an iommufd VFIO device on that unit. */
 export function canonicalCase(): Case {
   return {
-    guest: {
-      // QEMU's defaults (DEFINE_PROP_*) but for caching-mode, scalable mode and x-flts, which nesting needs
-      props: {
-        awBits: 48,
-        cachingMode: true,
-        scalableMode: true,
-        flts: true,
-        fs1gp: true,
-        pasidMode: false,
-        pasidBits: 0,
-        dmaDrain: true,
-        svm: false,
-        eim: 'auto',
-        buggyEim: false,
-        snoopControl: false,
-        staleTm: false,
-        version: 0,
-        intremap: 'auto',
-        deviceIotlb: false,
-        pt: true,
-        dmaTranslation: true,
-      },
-      attached: [],
-    },
+    guest: vIommu({ cachingMode: true, scalableMode: true, flts: true, awBits: 48 }),
     device: {
       name: '0000:02:00.0',
       qom: registry.instantiate('host-iommu-device-iommufd-vfio'),
