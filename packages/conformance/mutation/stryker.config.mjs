@@ -8,7 +8,17 @@ export default {
   plugins: ['@stryker-mutator/vitest-runner'],
   // the kit reaches the checkers through plugin objects, not imports: vitest's related-file search finds no test
   vitest: { configFile: 'packages/conformance/mutation/vitest.config.ts', related: false },
-  mutate: ['packages/vtd/src/**/*.ts', 'packages/stub/src/**/*.ts'],
+  mutate: [
+    'packages/vtd/src/{attach,plugin,index}.ts',
+    'packages/stub/src/{stub,index}.ts',
+    // Left out, line by line: stubPlugin's and vtdCheckHiodAccel's refusal of a profile before the seed.
+    // It checks a direct caller's argument before any plugin object exists, so no plugin the kit is
+    // given can run it (the CLI refuses such a profile itself; vtd's and stub's unit tests cover it).
+    'packages/stub/src/plugin.ts:1-6',
+    'packages/stub/src/plugin.ts:8-16',
+    'packages/vtd/src/accel.ts:1-27',
+    'packages/vtd/src/accel.ts:29-71',
+  ],
   coverageAnalysis: 'perTest',
   // 2 cores, shared: one sandbox per core, and a generous limit so a slow conformant run is not a timeout
   concurrency: 2,
