@@ -20,6 +20,8 @@ export {
 export { duplicateKey, numberLiteral, type JsonPathSegment } from './plugins/json-text.js';
 export { isolatedPlugin, moduleHref, type IsolationOptions } from './plugins/isolate.js';
 export { buildCombinations, buildsLinking, type BuildCombination } from './oracle/kconfig-builds.js';
+export { EXPECTATION_FIELDS, constantExpectationFields, type ExpectationField } from './oracle/expectation-fields.js';
+export { getCapErrorArb, getCapErrors } from './arbitraries/get-cap-error.js';
 export { cloneCase, clonePlainData, firstDifference, renderValue, sameCase } from './plugins/plain-data.js';
 export { PluginLoadError, pickPlugin, pluginShapeProblems, type PluginModule } from './plugins/plugin-module.js';
 export { PREDICATE_NAMES, PREDICATE_VALUES, classifyCase, type Assignment, type Case, type PredicateName, type PredicateValue } from './oracle/predicates.js';

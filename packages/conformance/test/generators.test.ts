@@ -1,7 +1,7 @@
 // The kit's generators: what they produce, sampled at fixed seeds.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { PROFILES, decideConfig, type PluginDeclaration } from '@hiodkit/core';
+import { PROFILES, decideConfig, decodeRegister, type PluginDeclaration } from '@hiodkit/core';
 import {
   PREDICATE_VALUES,
   SPECIAL_U64,
@@ -160,8 +160,22 @@ describe('case generators', () => {
   });
 });
 
+describe('canonicalCase', () => {
+  // written out without core's register code: core's decoder must read back what its comment lists
+  it('holds the registers its comment describes', () => {
+    const c = canonicalCase();
+    const meanings = (register: 'cap' | 'ecap', value: bigint) =>
+      Object.fromEntries(decodeRegister(register, value).fields.filter((f) => f.meaning !== false && !(Array.isArray(f.meaning) && f.meaning.length === 0) && f.meaning !== 0).map((f) => [f.field.name, f.meaning]));
+    expect(meanings('cap', c.device.caps.vendorCaps.vtd.capReg)).toEqual({ ND: 256, SAGAW: ['39-bit (3-level)', '48-bit (4-level)'], MGAW: 48, FRO: 0x400, SLLPS: ['2MB', '1GB'], PSI: true, NFR: 8, MAMV: 18, DWD: true, DRD: true, FS1GP: true, PI: true });
+    expect(meanings('ecap', c.device.caps.vendorCaps.vtd.ecapReg)).toEqual({ QI: true, DT: true, IR: true, EIM: true, PT: true, SC: true, IRO: 0x500, MHMV: 15, NEST: true, PRS: true, PSS: 20, PASID: true, PDS: true, SMTS: true, SLADS: true, SSTS: true, FSTS: true, SMPWC: true, RPS: true });
+    expect(decodeRegister('cap', c.device.caps.vendorCaps.vtd.capReg).reserved).toBe(0n);
+    expect(decodeRegister('ecap', c.device.caps.vendorCaps.vtd.ecapReg).reserved).toBe(0n);
+  });
+});
+
 describe('realize', () => {
-  // the seed table's predicates without vtdAccel (it comes from the declaration), plus aliased and pasid
+  // the pasid profile has every predicate: vtdAccel aside (it comes from the declaration), all are targeted
+  const PROFILE = 'pasid';
   const TARGETED: readonly PredicateName[] = ['cachingMode', 'duplicate', 'awBits', 'flts', 'iommufd', 'vtdType', 'fs1gp', 'hostFs1gp', 'aliased', 'pasid'];
   const targetArb: fc.Arbitrary<Partial<Record<PredicateName, string>>> = fc.record(
     Object.fromEntries(TARGETED.map((p) => [p, fc.constantFrom(...PREDICATE_VALUES[p])])) as Record<PredicateName, fc.Arbitrary<string>>,
@@ -170,17 +184,17 @@ describe('realize', () => {
 
   function realizedProblems(c: Case, target: Partial<Record<PredicateName, string>>): string[] {
     const before = classifyCase(c, ACCEL);
-    const out = realize(c, target, 'seed', ACCEL);
+    const out = realize(c, target, PROFILE, ACCEL);
     const after = classifyCase(out, ACCEL);
     const problems = TARGETED.filter((p) => after[p] !== (target[p] ?? before[p])).map((p) => `${p}: wanted ${target[p] ?? before[p]}, got ${after[p]}`);
-    const decided = decideConfig(out.guest.props, 'seed');
+    const decided = decideConfig(out.guest.props, PROFILE);
     if (!decided.ok) problems.push(`decideConfig: ${decided.error.message}`);
     return problems;
   }
 
   it('moves a free case to the target values, keeps every other predicate, and keeps the guest config valid', () => {
     fc.assert(
-      fc.property(freeCaseArb('seed'), targetArb, (c, target) => {
+      fc.property(freeCaseArb(PROFILE), targetArb, (c, target) => {
         expect(realizedProblems(c, target)).toEqual([]);
       }),
       { seed: SEED, numRuns: 300 },
@@ -188,11 +202,11 @@ describe('realize', () => {
   });
 
   it('does not touch its input', () => {
-    const cases = fc.sample(fc.tuple(freeCaseArb('seed'), targetArb), { seed: SEED, numRuns: 100 });
+    const cases = fc.sample(fc.tuple(freeCaseArb(PROFILE), targetArb), { seed: SEED, numRuns: 100 });
     for (const [c, target] of cases) {
       const copy = structuredClone(c);
       try {
-        realize(c, target, 'seed', ACCEL);
+        realize(c, target, PROFILE, ACCEL);
       } catch {
         // a KitError is the property test's business
       }
@@ -211,5 +225,16 @@ describe('realize', () => {
     const c: Case = { guest: { ...base.guest, props: { ...base.guest.props, flts: false, scalableMode: false, dmaDrain: false } }, device: base.device };
     expect(decideConfig(c.guest.props, 'seed').ok).toBe(true);
     expect(realizedProblems(c, { pasid: 'guest-gt-host' })).toEqual([]);
+  });
+
+  it('gives a case made for a later profile the values of the fields this one lacks (x-flts off at aw-only)', () => {
+    const out = realize(canonicalCase(), { duplicate: 'yes' }, 'aw-only', ACCEL);
+    expect(out.guest.props.flts).toBe(false);
+    expect(out.guest.props.fs1gp).toBe(true);
+  });
+
+  // PROTOCOL: pasidBits is 0 before the pasid profile, so no guest there can exceed a host's PASID width
+  it('before the pasid profile, pasid=guest-gt-host cannot be made: KitError naming pasidBits', () => {
+    expect(() => realize(canonicalCase(), { pasid: 'guest-gt-host' }, 'fsts', ACCEL)).toThrow(/pasidBits is 20, but profile fsts has no property for it: it is always 0 there/);
   });
 });

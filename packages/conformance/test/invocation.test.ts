@@ -52,6 +52,18 @@ describe('inProcessPlugin', () => {
     if (inv.kind === 'outcome') expect(inv.outcome).not.toBe(ANSWER);
   });
 
+  // the checks the module path makes of an export, made of an object given in this thread
+  it.each([
+    ['an empty name', { ...vtdPlugin('seed'), name: '' }, 'name: must be a non-empty string'],
+    ['no kconfig', { ...vtdPlugin('seed'), implements: { profile: 'seed' } }, 'implements.kconfig.VTD_ACCEL: must be a boolean'],
+    ['kconfig without VTD_ACCEL', { ...vtdPlugin('seed'), implements: { profile: 'seed', kconfig: {} } }, 'implements.kconfig.VTD_ACCEL: must be a boolean'],
+    ['no check', { name: 'x', implements: DECLARATION }, 'check: must be a function (guest, device) => Outcome'],
+  ])('refuses an object with %s, as runConformance does, naming the problem', (_what, object, problem) => {
+    const expected = new PluginLoadError(`the plugin object is not a checker plugin: ${problem}`);
+    expect(() => inProcessPlugin(object as CheckerPlugin, 1000)).toThrow(expected);
+    expect(() => runConformance(object as CheckerPlugin, { seed: 1, numRuns: 1 })).toThrow(expected);
+  });
+
   it('a plugin that throws: kind threw, the error name and message, no stack', () => {
     const inv = invokeOnce(() => {
       throw new TypeError("Cannot read properties of undefined (reading 'cap_reg')");

@@ -5,6 +5,8 @@ import { stubPlugin } from '@hiodkit/stub';
 import { vtdPlugin } from '@hiodkit/vtd';
 import {
   ConformanceConfigError,
+  PluginLoadError,
+  inProcessPlugin,
   DEFAULT_CI_SEED,
   PROPERTY_IDS,
   canonicalCase,
@@ -164,7 +166,10 @@ describe('mistakes in how the kit is asked to run: ConformanceConfigError', () =
 
   it('a plugin whose declared profile the kit does not know, naming the known profiles', () => {
     const alien = { ...vtd, implements: { profile: 'future', kconfig: { VTD_ACCEL: true } } } as unknown as CheckerPlugin;
-    expect(configError(alien, {}).message).toBe(`the plugin declares profile "future"; the kit knows ${KNOWN_PROFILES}`);
+    // an object is refused as a module's export would be
+    expect(() => runConformance(alien, { numRuns: 5 })).toThrow(new PluginLoadError(`the plugin object is not a checker plugin: implements.profile: must be one of ${KNOWN_PROFILES} (got "future")`));
+    // an open handle, by the run's own check
+    expect(configError({ ...inProcessPlugin(vtd, 1000), declaration: alien.implements }, {}).message).toBe(`the plugin declares profile "future"; the kit knows ${KNOWN_PROFILES}`);
   });
 
   // The report schema says the seed is an integer; a fractional or NaN seed makes a report that
@@ -252,6 +257,11 @@ describe('known failures', () => {
       [{ property: 'table-equivalence', case: { guest: 1 } }, 'knownFailures[0]: its case is not a valid case:'],
       [{ property: 'table-equivalence', seed: 1, path: '0', when: 'always' }, 'knownFailures[0]: unknown field "when"'],
       [{ property: 'precedence/repair-exposes-next', case: caseToJson(canonicalCase()) }, "known failure precedence/repair-exposes-next: this property's input is not one case"],
+      // outside the contract: the seed has no pasid-bits, so its guests keep 0 (PROTOCOL §4.1)
+      [
+        { property: 'table-equivalence', case: caseToJson({ ...canonicalCase(), guest: { ...canonicalCase().guest, props: { ...canonicalCase().guest.props, pasidBits: 8 } } }) },
+        "known failure table-equivalence: the recorded case's guest is not one of profile seed: pasidBits is 8, but profile seed has no property for it: it is always 0 there",
+      ],
     ])('a malformed entry is refused, naming it: %j', (entry, message) => {
       const e = configError(vtdPlugin('seed'), { knownFailures: [entry as never], properties: [entry.property] });
       expect(e.message).toContain(message);

@@ -1,16 +1,17 @@
-import { encodeRegister, hostIommuTypeRegistry, rawOf, registerField, vIommu, type FieldMeaning, type RegisterName, type U32, type U64 } from '@hiodkit/core';
+import { vIommu, type U32, type U64 } from '@hiodkit/core';
 import type { Case } from '../oracle/predicates.js';
+import { kitTypeRegistry } from './qom-types.js';
 
-const registry = hostIommuTypeRegistry();
+const registry = kitTypeRegistry();
 
-function register(name: RegisterName, meanings: Record<string, FieldMeaning>): U64 {
-  const raw = Object.fromEntries(Object.entries(meanings).map(([field, meaning]) => [field, rawOf(registerField(name, field), meaning)]));
-  return encodeRegister(name, raw) as U64;
-}
-
-/** A recent client VT-d unit that can nest: 48-bit, FS1GP, scalable mode, first stage, 20 PASID bits. */
-const CAP_REG = register('cap', { ND: 256, SAGAW: ['39-bit (3-level)', '48-bit (4-level)'], MGAW: 48, FRO: 0x400, SLLPS: ['2MB', '1GB'], PSI: true, NFR: 8, MAMV: 18, DWD: true, DRD: true, FS1GP: true, PI: true });
-const ECAP_REG = register('ecap', { C: false, QI: true, DT: true, IR: true, EIM: true, PT: true, SC: true, IRO: 0x500, MHMV: 15, NEST: true, PRS: true, PSS: 20, PASID: true, PDS: true, SMTS: true, SLADS: true, SSTS: true, FSTS: true, SMPWC: true, RPS: true });
+/**
+ * A recent client VT-d unit that can nest, written out bit by bit so no register code of core's is
+ * involved: ND 256 domains, SAGAW 39/48-bit, MGAW 48, FRO 0x400, SLLPS 2MB/1GB, PSI, NFR 8,
+ * MAMV 18, DWD, DRD, FS1GP (bit 56) and PI.
+ */
+const CAP_REG = 0x09d2_078c_402f_0602n as U64;
+/** QI, DT, IR, EIM, PT, SC, IRO 0x500, MHMV 15, NEST, PRS, PSS 20 PASID bits (bits 39:35 = 19), PASID, PDS, SMTS, SLADS, SSTS, FSTS, SMPWC, RPS. */
+const ECAP_REG = 0x0003_ed98_24f0_50den as U64;
 
 /** An accepted-by-everything starting point: x-flts on, caching-mode on, an iommufd VFIO device on that unit. */
 export function canonicalCase(): Case {

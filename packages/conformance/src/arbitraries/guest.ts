@@ -1,21 +1,14 @@
 import fc from 'fast-check';
-import { decideConfig, intelIommuDefaults, profileAtLeast, propertiesOf, type IntelIommuProps, type ProfileId } from '@hiodkit/core';
-
-/** The fields no property of the profile sets keep its default (x-flts and fs1gp before 10.0, svm before fsts). */
-function unsettableAtDefault(props: IntelIommuProps, profile: ProfileId): IntelIommuProps {
-  const settable = new Set(propertiesOf(profile).map((p) => p.field));
-  const defaults = intelIommuDefaults(profile);
-  const out: Record<string, unknown> = { ...props };
-  for (const field of Object.keys(defaults) as (keyof IntelIommuProps)[]) if (!settable.has(field)) out[field] = defaults[field];
-  return out as unknown as IntelIommuProps;
-}
+import { profileAtLeast, type IntelIommuProps, type ProfileId } from '@hiodkit/core';
+import { absentFieldProblems, absentFieldsAtDefault, guestProblems, realizeProblems } from '../oracle/guest-config.js';
+import { boundedFilter } from './bounded-filter.js';
 
 const weighted = (pTrue: number): fc.Arbitrary<boolean> =>
   fc.oneof({ weight: pTrue, arbitrary: fc.constant(true) }, { weight: 100 - pTrue, arbitrary: fc.constant(false) });
 
-/** Guest intel-iommu properties that pass decideConfig at the profile: x-flts on and off, fs1gp on and off. */
-export const guestPropsArb = (profile: ProfileId = 'seed'): fc.Arbitrary<IntelIommuProps> =>
-  fc
+/** Guest intel-iommu properties QEMU realizes at the profile (the kit's guest-config rules): x-flts on and off, fs1gp on and off. */
+export const guestPropsArb = (profile: ProfileId = 'seed'): fc.Arbitrary<IntelIommuProps> => {
+  const built = fc
     .record({
       flts: fc.boolean(),
       scalable: fc.boolean(),
@@ -61,10 +54,11 @@ export const guestPropsArb = (profile: ProfileId = 'seed'): fc.Arbitrary<IntelIo
         dmaTranslation: r.dmaTranslation,
       };
     })
-    .map((props) => unsettableAtDefault(props, profile))
-    .filter((props) => decideConfig(props, profile).ok);
+    .map((props) => absentFieldsAtDefault(props, profile));
+  return boundedFilter(built, (props) => guestProblems(props, profile).length === 0, `guestPropsArb(${profile})`);
+};
 
-/** Guest properties that decideConfig refuses at the profile, each breaking one of its checks. */
+/** Guest properties QEMU refuses at realize at the profile, each breaking one of its checks, every field the profile lacks at its value there. */
 export const invalidGuestPropsArb = (profile: ProfileId = 'seed'): fc.Arbitrary<IntelIommuProps> => {
   const renamed = profileAtLeast(profile, 'fsts');
   // x-flts=on breaks two checks, from the profile that has x-flts on
@@ -82,8 +76,6 @@ export const invalidGuestPropsArb = (profile: ProfileId = 'seed'): fc.Arbitrary<
     breakers.push(fc.integer({ min: 21, max: 255 }).map((bits) => (p) => ({ ...p, pasidBits: bits, scalableMode: true })));
   }
   if (renamed) breakers.push(fc.constant((p) => ({ ...p, svm: true, deviceIotlb: false })));
-  return fc
-    .tuple(guestPropsArb(profile), fc.oneof(...breakers))
-    .map(([props, breakIt]) => breakIt(props))
-    .filter((props) => !decideConfig(props, profile).ok);
+  const broken = fc.tuple(guestPropsArb(profile), fc.oneof(...breakers)).map(([props, breakIt]) => breakIt(props));
+  return boundedFilter(broken, (props) => absentFieldProblems(props, profile).length === 0 && realizeProblems(props, profile).length > 0, `invalidGuestPropsArb(${profile})`);
 };

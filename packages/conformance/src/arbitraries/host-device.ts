@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { u32, u64, type AwBitsAnswer, type HostIommuDevice, type PciBusKind, type PciPlacement, type QemuError } from '@hiodkit/core';
+import { getCapErrorArb } from './get-cap-error.js';
 import { hwInfoTypeArb } from './hw-info-type.js';
 import { topologyPlacementArb } from './pci-topology.js';
 import { qomObjectArb } from './qom-types.js';
@@ -23,13 +24,6 @@ const listedPlacementArb = () =>
 /** Where the device sits: mostly in a random q35 topology of ports and bridges, sometimes a listed path. */
 export const pciPlacementArb = (): fc.Arbitrary<PciPlacement> =>
   fc.oneof({ weight: 3, arbitrary: topologyPlacementArb() }, { weight: 1, arbitrary: listedPlacementArb() });
-
-/** An error get_cap() sets: VFIO's own message most often, or any text with any hints. */
-const getCapErrorArb = (name: string): fc.Arbitrary<QemuError> =>
-  fc.oneof(
-    { weight: 2, arbitrary: fc.constant({ message: `${name}: unsupported capability 1`, hints: [] }) },
-    { weight: 1, arbitrary: fc.record({ message: fc.string({ minLength: 1, maxLength: 40 }), hints: fc.array(fc.string({ maxLength: 20 }), { maxLength: 2 }) }) },
-  );
 
 /** How the host address width compares with the guest's: at, around or far from it. */
 export type AwBitsChoice =

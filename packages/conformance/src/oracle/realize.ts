@@ -1,5 +1,7 @@
-import { decideConfig, type HostIommuDevice, type IntelIommuProps, type PluginDeclaration, type ProfileId } from '@hiodkit/core';
+import type { HostIommuDevice, IntelIommuProps, PluginDeclaration, ProfileId, QemuError } from '@hiodkit/core';
+import { getCapErrors } from '../arbitraries/get-cap-error.js';
 import { TYPE_KIT_UNKNOWN, kitTypeRegistry } from '../arbitraries/qom-types.js';
+import { absentFieldsAtDefault, guestProblems } from './guest-config.js';
 import { PREDICATE_NAMES, classifyCase, hostPasidWidth, type Case, type PredicateName } from './predicates.js';
 import type { PartialAssignment } from './reference.js';
 
@@ -45,7 +47,10 @@ function setPredicate(c: Case, p: PredicateName, v: string): Case {
       const aw = device.awBits;
       if (v === 'no-get-cap') return withDevice(c, { awBits: { kind: 'no-get-cap' } });
       if (v === 'get-cap-fails') {
-        return aw.kind === 'error' ? c : withDevice(c, { awBits: { kind: 'error', error: { message: `${device.name}: unsupported capability 1`, hints: [] } } });
+        if (aw.kind === 'error') return c;
+        // one of the traps, chosen by the case so that realized cases meet them all
+        const errors = getCapErrors(device.name);
+        return withDevice(c, { awBits: { kind: 'error', error: errors[(device.pci.devfn + device.pci.bus) % errors.length] as QemuError } });
       }
       const current = aw.kind === 'value' ? aw.bits : undefined;
       if (v === 'guest-le-host') return withDevice(c, { awBits: { kind: 'value', bits: current !== undefined && current >= props.awBits ? current : props.awBits } });
@@ -95,13 +100,15 @@ function setPredicate(c: Case, p: PredicateName, v: string): Case {
 }
 
 /**
- * The case changed so its predicates take the `target` values and keep every other value they had,
- * with a guest config that still passes decideConfig. Throws KitError if that cannot be done.
+ * The case changed so its predicates take the `target` values and keep every other value they had at
+ * the profile, with a guest QEMU still realizes there (guest-config.ts). Throws KitError if that cannot be done.
  */
 export function realize(c: Case, target: PartialAssignment, profile: ProfileId, declaration: Pick<PluginDeclaration, 'kconfig'>): Case {
-  const before = classifyCase(c, declaration);
+  // a case made for a later profile (the canonical one has x-flts on) loses the fields this one lacks
+  const start = withProps(c, absentFieldsAtDefault(c.guest.props, profile));
+  const before = classifyCase(start, declaration);
   const wanted = { ...before, ...target } as Record<PredicateName, string>;
-  let next = c;
+  let next = start;
   for (const [p, v] of Object.entries(target) as [PredicateName, string][]) if (p !== 'vtdAccel') next = setPredicate(next, p, v);
   for (let pass = 0; pass < 3; pass++) {
     const now = classifyCase(next, declaration);
@@ -112,7 +119,7 @@ export function realize(c: Case, target: PartialAssignment, profile: ProfileId, 
   const after = classifyCase(next, declaration);
   const wrong = PREDICATE_NAMES.filter((p) => after[p] !== wanted[p]);
   if (wrong.length > 0) throw new KitError(`realize: could not make ${wrong.map((p) => `${p}=${wanted[p]} (got ${after[p]})`).join(', ')}`);
-  const decided = decideConfig(next.guest.props, profile);
-  if (!decided.ok) throw new KitError(`realize: the guest config no longer passes decideConfig: ${decided.error.message}`);
+  const problems = guestProblems(next.guest.props, profile);
+  if (problems.length > 0) throw new KitError(`realize: the guest is no longer one of profile ${profile}: ${problems.join('; ')}`);
   return next;
 }

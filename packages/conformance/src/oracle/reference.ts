@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { FormatError, cFormat, isProfileId, PROFILES, type Outcome, type ProfileId } from '@hiodkit/core';
+import { isProfileId, PROFILES, type Outcome, type ProfileId } from '@hiodkit/core';
+import { TemplateError, renderTemplate } from './c-format.js';
 import { PREDICATE_VALUES, hostPasidWidth, type Assignment, type Case, type PredicateName } from './predicates.js';
 import { schemaProblems } from '../schemas.js';
 
@@ -95,10 +96,10 @@ function conversionCount(template: string): number {
 /** Why a template cannot be rendered with `count` numeric arguments, or undefined when it can. */
 function renderProblem(template: string, count: number): string | undefined {
   try {
-    cFormat(template, ...Array.from({ length: count }, () => 0));
+    renderTemplate(template, Array.from({ length: count }, () => 0));
     return undefined;
   } catch (e) {
-    if (e instanceof FormatError) return e.message;
+    if (e instanceof TemplateError) return e.message;
     throw e;
   }
 }
@@ -171,7 +172,8 @@ export function rowFor(table: ReferenceTable, assignment: Assignment): Reference
   return row;
 }
 
-function argValue(name: ArgName, c: Case): number {
+/** The value of one template argument for a case. */
+export function argValue(name: ArgName, c: Case): number {
   const { props } = c.guest;
   switch (name) {
     case 'guest.aw-bits':
@@ -188,7 +190,7 @@ function argValue(name: ArgName, c: Case): number {
   }
 }
 
-/** The outcome a row prescribes for a case: its message rendered with C printf semantics. */
+/** The outcome a row prescribes for a case: its message rendered with C printf semantics, by the kit's own formatter. */
 export function expectedOutcome(row: ReferenceRow, c: Case): Outcome {
   const e = row.expect;
   if ('accept' in e) return { ok: true };
@@ -197,7 +199,7 @@ export function expectedOutcome(row: ReferenceRow, c: Case): Outcome {
     return { ok: false, error: c.device.awBits.error };
   }
   const args = (e.reject.args ?? []).map((a) => argValue(a, c));
-  return { ok: false, error: { message: cFormat(e.reject.message, ...args), hints: (e.reject.hints ?? []).map((h) => cFormat(h)) } };
+  return { ok: false, error: { message: renderTemplate(e.reject.message, args), hints: (e.reject.hints ?? []).map((h) => renderTemplate(h, [])) } };
 }
 
 function templatePattern(template: string): RegExp {

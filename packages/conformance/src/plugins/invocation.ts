@@ -1,6 +1,7 @@
 import type { CheckerPlugin, Outcome, PluginDeclaration } from '@hiodkit/core';
 import type { Case } from '../oracle/predicates.js';
 import type { KnownFailureEntry } from './known-failures.js';
+import { PluginLoadError, pluginShapeProblems } from './plugin-module.js';
 import { cloneCase, firstDifference, renderValue, sameCase } from './plain-data.js';
 import { withoutStackFrames } from './plugin-text.js';
 import { outcomeProblems } from './wire.js';
@@ -69,9 +70,13 @@ export function mutationOf(original: Case, copy: Case): string | undefined {
 /**
  * Calls a plugin in this thread on copies of the case. A call cannot be stopped here: one that
  * takes longer than the limit is reported as a timeout once it returns, and one that never returns
- * hangs the run, so load untrusted plugins by module (see isolatedPlugin).
+ * hangs the run, so load untrusted plugins by module (see isolatedPlugin). An object that is not a
+ * checker plugin (an empty name, a declaration without kconfig, …) is refused with PluginLoadError,
+ * as the module path refuses such an export.
  */
 export function inProcessPlugin(plugin: PluginWithKnownFailures, timeLimitMs: number): PluginHandle {
+  const problems = pluginShapeProblems(plugin);
+  if (problems.length > 0) throw new PluginLoadError(`the plugin object is not a checker plugin: ${problems.join('; ')}`);
   // the copy given on the last call, while the plugin has left it untouched: the same case again
   // (contract's determinism call) reuses it instead of copying again
   let last: { readonly c: Case; readonly copy: Case } | undefined;

@@ -4,6 +4,7 @@ import { Violation, type LabelledCase, type PropertyContext, type PropertySpec }
 import { ConformanceConfigError } from './config-error.js';
 import { withDefaultFastCheckSettings } from './fast-check-settings.js';
 import { KitError } from '../oracle/realize.js';
+import { guestProblems } from '../oracle/guest-config.js';
 import type { Counterexample, KnownFailure } from './known-failure.js';
 import { checkReplayPath } from './replay-path.js';
 import type { PropertyFailure, PropertyResult } from './report.js';
@@ -57,6 +58,9 @@ function failureOf(spec: PropertySpec<never>, seed: number, details: fc.RunDetai
 function replayCounterexample(spec: PropertySpec<never>, ctx: PropertyContext, arbitrary: fc.Arbitrary<never>, examples: [never][], cx: Counterexample): PropertyFailure | undefined {
   if (cx.kind === 'case') {
     if (spec.fromCase === undefined) throw new ConformanceConfigError(`known failure ${spec.id}: this property's input is not one case; record its counterexample as seed and path`);
+    // the contract's domain: a guest QEMU realizes at the profile, fields it lacks at their value there
+    const outside = guestProblems(cx.case.guest.props, ctx.profile);
+    if (outside.length > 0) throw new ConformanceConfigError(`known failure ${spec.id}: the recorded case's guest is not one of profile ${ctx.profile}: ${outside.join('; ')}`);
     const value = spec.fromCase(cx.case) as never;
     try {
       spec.check(ctx, value);

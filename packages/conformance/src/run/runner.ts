@@ -3,10 +3,12 @@ import { reachableRows } from '../arbitraries/cases.js';
 import { inProcessPlugin, type PluginHandle, type PluginWithKnownFailures } from '../plugins/invocation.js';
 import { isolatedPlugin } from '../plugins/isolate.js';
 import { buildsLinking } from '../oracle/kconfig-builds.js';
-import type { PluginModule } from '../plugins/plugin-module.js';
+import { pluginShapeProblems, type PluginModule } from '../plugins/plugin-module.js';
 import { PROPERTY_SPECS } from '../properties/catalog.js';
 import { PROPERTY_IDS, isPropertyId, type PropertyContext, type PropertyId } from '../properties/property.js';
 import { loadReferenceTable } from '../oracle/reference.js';
+import { KitError } from '../oracle/realize.js';
+import { schemaProblems } from '../schemas.js';
 import type { ConformanceReport, PropertyResult } from './report.js';
 import type { KnownFailureEntry } from '../plugins/known-failures.js';
 import { ConformanceConfigError } from './config-error.js';
@@ -92,6 +94,9 @@ export function resolveRun(handle: PluginHandle, options: ConformanceOptions) {
   if (options.profile !== undefined && options.profile !== declared) {
     throw new ConformanceConfigError(`the plugin declares profile ${declared}, but the run asks for ${options.profile}`);
   }
+  // a handle opened elsewhere (a process's hello, a worker's export) is held to what an object is held to
+  const shape = pluginShapeProblems({ name: handle.name, implements: handle.declaration, check: handle.invoke });
+  if (shape.length > 0) throw new ConformanceConfigError(`plugin ${JSON.stringify(handle.name)}: ${shape.join('; ')}`);
   if (!hasVtdAccel(declared) && !handle.declaration.kconfig.VTD_ACCEL) {
     throw new ConformanceConfigError(`the plugin declares CONFIG_VTD_ACCEL=n at profile ${declared}, which predates CONFIG_VTD_ACCEL and its stub (added by the seed, cca621c7): every build of it links the one check, so declare VTD_ACCEL true`);
   }
@@ -150,7 +155,7 @@ export function runConformance(input: PluginInput, options: ConformanceOptions =
     const coverage = results.some((r) => r.id === 'table-equivalence' && r.status !== 'not-applicable')
       ? { cases, rows: table.rows.map((r) => ({ id: r.id, spec: r.spec, hits: ctx.rowHits.get(r.id) ?? 0, share: cases === 0 ? 0 : (ctx.rowHits.get(r.id) ?? 0) / cases, reachable: reachable.has(r.id) })) }
       : null;
-    return {
+    const report: ConformanceReport = {
       kit: { name: KIT_NAME, version: KIT_VERSION },
       plugin: { name: handle.name, isolation: handle.isolation, implements: handle.declaration, knownFailures: [...run.known.keys()] },
       profile: run.profile,
@@ -163,6 +168,10 @@ export function runConformance(input: PluginInput, options: ConformanceOptions =
       builds: hasVtdAccel(run.profile) ? buildsLinking(handle.declaration).map((b) => b.label) : [],
       durationMs: performance.now() - start,
     };
+    // the kit's own promise to every reader of a report: it is valid by schemas/report.schema.json
+    const problems = schemaProblems('report.schema.json', JSON.parse(JSON.stringify(report)), 'report');
+    if (problems.length > 0) throw new KitError(`the report of ${handle.name} is not valid by schemas/report.schema.json: ${problems.join('; ')}`);
+    return report;
   } finally {
     if (!isHandle(input)) handle.close();
   }

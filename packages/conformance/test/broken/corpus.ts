@@ -36,6 +36,7 @@ export const BROKEN_PLUGINS: readonly BrokenPlugin[] = [
   broken('legacy-denylist', 'refuses only legacy-vfio instead of casting to iommufd', 'table-equivalence', seedChecker('deny', { iommufdCheck: 'not-legacy' })),
   broken('type-greater-than-1', 'checks type > 1 instead of type != 1', 'table-equivalence', seedChecker('gt', { typeCheck: 'gt' })),
   broken('type-unsigned', 'prints the type with %u', 'table-equivalence', seedChecker('u', { typeFormat: 'Incompatible host platform IOMMU type %u' })),
+  broken('get-cap-hints-dropped', "passes get_cap's error on without its hints", 'table-equivalence', seedChecker('hints', { dropGetCapHints: true })),
   broken('aw-bits-ge', 'refuses equal aw-bits (>= for >)', 'table-equivalence', seedChecker('ge', { awCompare: '>=' })),
   broken('message-typo', 'one character wrong in the IOMMUFD message', 'table-equivalence', seedChecker('typo', { messages: { iommufd: 'Need IOMMUFD backend when x-flts=0n' } })),
   broken('stub-without-hint', 'the stub forgets its hint', 'stub', seedChecker('stub', { stub: { hint: false } }, false)),
