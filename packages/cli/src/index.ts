@@ -5,4 +5,4 @@ export { junitXml } from './junit.js';
 export { MAIN_HELP, main } from './main.js';
 export { BEHIND_PCI_BRIDGE_AT, DEFAULT_AT, placeAt, type GuestPlacement } from './placement.js';
 export { sampleHosts, type SampleHost } from './sample-hosts.js';
-export { awBitsFromMgaw, readDmarUnit, readSysfs, type SysfsTarget, type SysfsUnit } from './sysfs.js';
+export { hostAwBitsEstimate, readDmarUnit, readSysfs, type SysfsTarget, type SysfsUnit } from './sysfs.js';
