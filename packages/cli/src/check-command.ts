@@ -186,11 +186,13 @@ export function checkCommand(argv: readonly string[], io: CliIo): number {
   const json = values.json === true;
 
   const vm = vmPath === undefined ? undefined : readVmInput(vmPath, vmOption === '--libvirt' ? 'libvirt' : 'qemu-args', io);
-  if (vm !== undefined && values.qemu === undefined) {
-    const hint = vm.qemuVersionHint === undefined ? '' : ` (the log says QEMU ${vm.qemuVersionHint}; the map holds X.Y.0 releases: give its X.Y)`;
+  // libvirt's log names the QEMU it started: an X.Y.0 release is taken from there
+  const logged = vm?.qemuVersionHint !== undefined && /^\d+\.\d+\.0$/.test(vm.qemuVersionHint) ? vm.qemuVersionHint : undefined;
+  if (vm !== undefined && values.qemu === undefined && logged === undefined) {
+    const hint = vm.qemuVersionHint === undefined ? '' : ` (the log says QEMU ${vm.qemuVersionHint}, a stable release the version map does not hold: give the X.Y it is based on, if its check is that release's)`;
     throw new UsageError(`${vmOption}: which QEMU runs this VM? give --qemu VERSION${hint}`, 'check');
   }
-  const selected = selectBehaviour(values.qemu, vm?.machine?.type ?? values.machine, profileChoice);
+  const selected = selectBehaviour(values.qemu ?? logged, vm === undefined ? values.machine : undefined, profileChoice);
   if (stub && !hasVtdAccel(selected.profile)) throw new UsageError(`--stub: profile ${selected.profile} predates CONFIG_VTD_ACCEL and its stub (added by the seed, cca621c7)`, 'check');
   const common: Common = { selected, stub, json };
   const escape = (t: string) => terminalText(t, Infinity);

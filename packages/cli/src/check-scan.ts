@@ -97,7 +97,7 @@ function vmExplicit(vm: VmDescription, resolved: ResolvedQemu, props: IntelIommu
  */
 export function checkVm(vm: VmDescription, s: Selected, scan: MachineScan, o: ScanOptions): ScanResult {
   if (s.behaviour.kind !== 'release') throw new InputError('--qemu', 'a VM description is checked for a QEMU release: give --qemu VERSION');
-  const machine = vmMachineType(vm);
+  const { type: machine, note: machineNote } = vmMachineType(vm);
   let resolved: ResolvedQemu;
   try {
     resolved = resolveQemu(s.behaviour.version, machine);
@@ -115,7 +115,7 @@ export function checkVm(vm: VmDescription, s: Selected, scan: MachineScan, o: Sc
     if (e instanceof PropertyValueError) return { reports: [], units: [], notes: vm.notes, refusal: startRefusal(vm, vm.devices.find((d) => d.driver === 'intel-iommu')?.text, e.reason, '', o.escape) };
     throw e;
   }
-  const notes = [...vm.notes, ...config.notes];
+  const notes = [...(machineNote === undefined ? [] : [machineNote]), ...vm.notes, ...config.notes];
   if (config.iommu.kind === 'none') {
     return { reports: [], units: [], notes: [...notes, 'no -device intel-iommu: QEMU attaches the vfio-pci devices without a vIOMMU and runs no host-device check'] };
   }

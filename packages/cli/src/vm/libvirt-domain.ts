@@ -135,7 +135,11 @@ export function parseLibvirtDomain(text: string, source: string, cwd: string): V
   // controllers: libvirt's ids are pci.N for index N (its aliases), in index order on the command line
   const aliases = new Map<number, string>();
   const controllers = children(devicesEl, 'controller').filter((c) => attr(c, 'type') === 'pci');
-  for (const c of controllers) aliases.set(number(c, 'index', source), attr(child(c, 'alias'), 'name') ?? `pci.${number(c, 'index', source)}`);
+  for (const c of controllers) {
+    const index = number(c, 'index', source);
+    // the root's QEMU bus is pcie.0; the others are pci.N, libvirt's aliases
+    aliases.set(index, attr(child(c, 'alias'), 'name') ?? (attr(c, 'model') === 'pcie-root' ? 'pcie.0' : `pci.${index}`));
+  }
   for (const c of [...controllers].sort((a, b) => number(a, 'index', source) - number(b, 'index', source))) {
     const model = attr(c, 'model') ?? '';
     if (model === 'pcie-root') continue;

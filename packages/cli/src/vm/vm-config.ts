@@ -196,11 +196,14 @@ export function resolveVmConfig(vm: VmDescription, resolved: ResolvedQemu): VmCo
 }
 
 /** The q35 machine type of the VM, which intel-iommu needs (qemu-options.hx: "only supported by -machine q35"). */
-export function vmMachineType(vm: VmDescription): string {
+export function vmMachineType(vm: VmDescription): { type: string; note?: string } {
   if (vm.machine === undefined) throw new InputError(vm.source, 'no -machine: QEMU starts x86 as pc (i440fx) then, and intel-iommu is only supported by -machine q35');
-  const { type, where } = vm.machine;
+  const { where } = vm.machine;
+  // Proxmox's kvm names its own revisions of a machine type pc-q35-X.Y+pveN
+  const pve = /^(pc-q35-\d+\.\d+)\+pve\d+$/.exec(vm.machine.type);
+  const type = pve ? (pve[1] as string) : vm.machine.type;
   if (type !== 'q35' && !/^pc-q35-\d+\.\d+$/.test(type)) throw new InputError(`${where} machine`, `${JSON.stringify(type)} is not a q35 machine type; intel-iommu is only supported by -machine q35`);
-  return type;
+  return pve ? { type, note: `${where}: Proxmox's machine type ${vm.machine.type} is taken as ${type}, whose intel-iommu defaults it keeps (Proxmox's own compat changes are not modelled)` } : { type };
 }
 
 /** `bb:ss.f`, or `auto (bb:ss.f)` where QEMU picks the slot. */
