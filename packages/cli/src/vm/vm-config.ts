@@ -96,6 +96,8 @@ interface Placed {
   topology: PciTopology;
   /** topology id → the option that plugged it */
   byId: Map<string, DeviceOption>;
+  /** every -device read so far, plugged or not */
+  seen: DeviceOption[];
 }
 
 function freeDevfn(topology: PciTopology, busId: string): number {
@@ -107,10 +109,10 @@ function freeDevfn(topology: PciTopology, busId: string): number {
 }
 
 /** Plugs one device into the tree; QEMU's slot-in-use refusal keeps its words (hw/pci/pci.c do_pci_register_device). */
-function plug(placed: Placed, device: DeviceOption, type: PciBridgeType | 'endpoint', program: string, autoId: () => string): { id: string; auto: boolean } {
+function plug(placed: Placed, device: DeviceOption, type: PciBridgeType | 'endpoint', autoId: () => string): { id: string; auto: boolean } {
   const busId = stringProp(device, 'bus') ?? PCI_ROOT_BUS_ID;
   if (busId !== PCI_ROOT_BUS_ID && placed.topology.bus(busId) === undefined) {
-    const creator = [...placed.byId.values()].find((d) => d.id === busId);
+    const creator = placed.seen.find((d) => d.id === busId);
     if (creator !== undefined) throw new InputError(device.where, `bus ${JSON.stringify(busId)} belongs to -device ${creator.driver}, which hiodkit's PCI model does not represent (it models ${BRIDGE_DRIVERS.join(', ')}, ioh3420)`);
     throw new InputError(device.where, `bus ${JSON.stringify(busId)} is not defined before this device (QEMU creates devices in command-line order; the buses are ${placed.topology.buses.map((b) => b.id).join(', ')})`);
   }
@@ -149,7 +151,7 @@ export function resolveVmConfig(vm: VmDescription, resolved: ResolvedQemu): VmCo
   // pc_machine_device_pre_plug_cb(): one x86 vIOMMU per machine
   if (second !== undefined) throw new VmStartError({ option: second, message: 'QEMU does not support multiple vIOMMUs for x86 yet.', hints: '' });
   const iommufds = new Set(vm.objects.filter((o) => o.driver === 'iommufd' && o.id !== undefined).map((o) => o.id as string));
-  const placed: Placed = { topology: PciTopology.EMPTY, byId: new Map() };
+  const placed: Placed = { topology: PciTopology.EMPTY, byId: new Map(), seen: [] };
   let n = 0;
   const autoId = () => {
     while (vm.devices.some((d) => d.id === `hiodkit-auto-${n}`)) n++;
@@ -159,20 +161,21 @@ export function resolveVmConfig(vm: VmDescription, resolved: ResolvedQemu): VmCo
   const seenHosts = new Map<string, DeviceOption>();
   let iommuSeen = false;
   for (const device of vm.devices) {
+    placed.seen.push(device);
     if (device.driver === 'intel-iommu') {
       iommuSeen = true;
       continue;
     }
     const bridge = bridgeType(device.driver);
     if (bridge !== undefined) {
-      plug(placed, device, bridge, vm.program, autoId);
+      plug(placed, device, bridge, autoId);
       continue;
     }
     if (device.driver !== 'vfio-pci') {
       // another device takes a slot only where it names one on a bus the model knows
       const bus = device.props.get('bus');
       const onKnownBus = bus === undefined ? false : bus === PCI_ROOT_BUS_ID || (typeof bus === 'string' && placed.topology.bus(bus) !== undefined);
-      if (onKnownBus && device.props.has('addr')) plug(placed, device, 'endpoint', vm.program, autoId);
+      if (onKnownBus && device.props.has('addr')) plug(placed, device, 'endpoint', autoId);
       continue;
     }
     const host = hostBdf(device);
@@ -184,7 +187,7 @@ export function resolveVmConfig(vm: VmDescription, resolved: ResolvedQemu): VmCo
       throw new InputError(`${device.where} iommufd`, `no -object iommufd,id=${iommufd} on the command line (iommufd objects: ${[...iommufds].join(', ') || 'none'})`);
     }
     if (iommus.length > 0 && !iommuSeen) notes.push(`${device.where}: this vfio-pci comes before -device intel-iommu; whether QEMU accepts that order is not modelled`);
-    const { id, auto } = plug(placed, device, 'endpoint', vm.program, autoId);
+    const { id, auto } = plug(placed, device, 'endpoint', autoId);
     pending.push({ option: device, host, backend: iommufd === undefined ? 'legacy' : 'iommufd', id, addrAuto: auto });
   }
   // bus numbers come from the whole tree (firmware numbers buses depth-first), so placements are read at the end
