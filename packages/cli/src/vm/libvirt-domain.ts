@@ -106,12 +106,18 @@ function parseXml(text: string, source: string): Element {
   const depth = xmlDepth(text);
   if (depth > MAX_LIBVIRT_DEPTH) throw new InputError(source, `nests elements ${depth} deep; at most ${MAX_LIBVIRT_DEPTH} are allowed`);
   let problem: string | undefined;
-  const doc = new DOMParser({
-    onError: (level, message) => {
-      if (level !== 'warning') problem ??= message;
-    },
-  }).parseFromString(text, 'text/xml');
-  if (problem !== undefined) throw new InputError(source, `is not well-formed XML: ${problem.split('\n')[0]}`);
+  let doc;
+  try {
+    doc = new DOMParser({
+      onError: (level, message) => {
+        if (level !== 'warning') problem ??= message;
+      },
+    }).parseFromString(text, 'text/xml');
+  } catch (e) {
+    // xmldom 0.9 throws a ParseError on a fatal error after reporting it
+    problem ??= e instanceof Error ? e.message : String(e);
+  }
+  if (problem !== undefined || doc === undefined) throw new InputError(source, `is not well-formed XML: ${(problem ?? 'no document').split('\n')[0]}`);
   const root = doc.documentElement;
   if (root === null || root.localName !== 'domain' || root.namespaceURI !== null) throw new InputError(source, `is not a libvirt domain: the root element is <${root?.tagName ?? 'none'}>, not <domain>`);
   return root;

@@ -160,6 +160,7 @@ export function resolveVmConfig(vm: VmDescription, resolved: ResolvedQemu): VmCo
   const pending: (Omit<VfioPassthrough, 'placement' | 'path'> & { id: string })[] = [];
   const seenHosts = new Map<string, DeviceOption>();
   let iommuSeen = false;
+  const ignored = new Map<string, number>();
   for (const device of vm.devices) {
     placed.seen.push(device);
     if (device.driver === 'intel-iommu') {
@@ -176,6 +177,7 @@ export function resolveVmConfig(vm: VmDescription, resolved: ResolvedQemu): VmCo
       const bus = device.props.get('bus');
       const onKnownBus = bus === undefined ? false : bus === PCI_ROOT_BUS_ID || (typeof bus === 'string' && placed.topology.bus(bus) !== undefined);
       if (onKnownBus && device.props.has('addr')) plug(placed, device, 'endpoint', autoId);
+      else ignored.set(device.driver, (ignored.get(device.driver) ?? 0) + 1);
       continue;
     }
     const host = hostBdf(device);
@@ -192,6 +194,10 @@ export function resolveVmConfig(vm: VmDescription, resolved: ResolvedQemu): VmCo
   }
   // bus numbers come from the whole tree (firmware numbers buses depth-first), so placements are read at the end
   const devices: VfioPassthrough[] = pending.map(({ id, ...d }) => ({ ...d, placement: placementOf(placed.topology, id), path: describePciPath(placed.topology, id) }));
+  if (ignored.size > 0) {
+    const list = [...ignored].map(([driver, n]) => (n === 1 ? driver : `${driver} (${n})`)).join(', ');
+    notes.push(`not read: -device ${list}; they take no slot the model knows of, and are not on a vfio-pci device's path`);
+  }
   const option = iommus[0];
   if (option === undefined) return { iommu: { kind: 'none' }, devices, notes };
   const props = intelIommuProps(vm, option, resolved);
