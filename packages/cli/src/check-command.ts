@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { InputError, PROFILE_INFO, PROFILES, PropertyValueError, decideConfig, formatGuestProperties, hasVtdAccel, hintText, type IntelIommuProps } from '@hiodkit/core';
+import { InputError, PROFILE_INFO, PROFILES, PropertyValueError, QEMU_RELEASES, decideConfig, formatGuestProperties, hasVtdAccel, hintText, type IntelIommuProps } from '@hiodkit/core';
 import { terminalText } from '@hiodkit/conformance';
 import { choiceOption, integerOption, parseOptions, pathOption } from './args.js';
 import { defaultGuest, describeBehaviour, explicitOf, namedFields, optsNames, parseGuest, selectBehaviour, type Selected } from './check-behaviour.js';
@@ -41,7 +41,7 @@ What to check:
   --libvirt FILE         a libvirt domain (virsh dumpxml), likewise
 
 Which QEMU:
-  --qemu VERSION         a release: ${'9.1, 9.2, 10.0, 10.1, 10.2, 11.0, 11.1'}
+  --qemu VERSION         a release: ${QEMU_RELEASES.map((r) => r.version).join(', ')}
   --machine TYPE         q35 (the release's newest) or pc-q35-X.Y (default q35;
                          a VM's own -machine is used with --qemu-args/--libvirt)
   --profile P            a revision instead: ${PROFILES.join(', ')}
