@@ -73,7 +73,7 @@ function awBitsRemedy(s: Scenario, props: IntelIommuProps, profile: ProfileId, f
   if (hasFlts && props.flts) {
     const flts = propertyName(profile, 'flts');
     return {
-      text: `${setting(profile, 'awBits', VTD_HOST_AW_39BIT, form)} with ${flts}=off: second-stage translation only; ${flts}=on needs aw-bits=${VTD_HOST_AW_48BIT} (vtd_decide_config) and this unit gives ${host}, so nesting is impossible on it`,
+      text: `${setting(profile, 'awBits', VTD_HOST_AW_39BIT, form)} with ${flts}=off${form === 'libvirt' ? ' (in the <qemu:override>)' : ''}: second-stage translation only; ${flts}=on needs aw-bits=${VTD_HOST_AW_48BIT} (vtd_decide_config) and this unit gives ${host}, so nesting is impossible on it`,
       change: { kind: 'set', values: { flts: false, awBits: VTD_HOST_AW_39BIT } },
     };
   }

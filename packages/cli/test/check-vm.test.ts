@@ -1,7 +1,8 @@
+import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { MACHINES, makeTempDir, removeTempDir, run } from './helpers.js';
+import { BIN, MACHINES, makeTempDir, removeTempDir, run } from './helpers.js';
 
 // the VM examples run from the repository root, where their -readconfig path points
 const ROOT = join(MACHINES, '..', '..', '..', '..');
@@ -77,6 +78,20 @@ describe('check --qemu-args: libvirt\'s log (JSON -device, iommufd, a PCIe-to-PC
   });
 });
 
+describe('a QEMU command line against a real machine, release by release', () => {
+  it.each(['10.0', '10.1', '10.2', '11.0'])('libvirt\'s log at QEMU %s: both devices refused at aw-bits 48 > 39 on the Tiger Lake host', (qemu) => {
+    const out = json(['check', '--qemu-args', `${VM}/libvirt-qemu.log`, '--sysfs', sysfs('tgl-nuc11pahi7'), '--qemu', qemu]);
+    expect(out.verdicts.map((v) => v.decidedBy.id)).toEqual(['aw-bits-exceed-host', 'aw-bits-exceed-host']);
+  });
+
+  it('at 11.1 the x- names are gone (scalable-mode, fsts): the property is refused at the option, naming its new name', () => {
+    const r = inRoot(['check', '--qemu-args', `${VM}/libvirt-qemu.log`, '--sysfs', sysfs('tgl-nuc11pahi7'), '--qemu', '11.1']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("packages/cli/fixtures/vm/libvirt-qemu.log:12 x-scalable-mode: Property 'intel-iommu.x-scalable-mode' not found at profile pasid");
+    expect(r.stderr).toContain("at profile pasid it is 'scalable-mode'");
+  });
+});
+
 describe('check --libvirt: a domain with <iommu model=\'intel\'>, <qemu:override> and two hostdevs', () => {
   const argv = ['check', '--libvirt', `${VM}/domain.xml`, '--sysfs', sysfs('mtl-h-spectre-x360-16')];
 
@@ -84,7 +99,7 @@ describe('check --libvirt: a domain with <iommu model=\'intel\'>, <qemu:override
     const r = inRoot([...argv, '--qemu', '11.0']);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('guest: -device {"driver":"intel-iommu","id":"iommu0","intremap":"on","caching-mode":true,"aw-bits":48,"x-scalable-mode":true,"x-flts":true}\n');
-    expect(r.stdout).toContain("    fix: <driver aw_bits='39'/> in <iommu model='intel'> with x-flts=off");
+    expect(r.stdout).toContain("    fix: <driver aw_bits='39'/> in <iommu model='intel'> with x-flts=off (in the <qemu:override>)");
   });
 
   it('the hostdev without <driver iommufd=\'yes\'/> is legacy VFIO: with room for 48 bits, 11.0 says so and names the iommufd remedy', () => {
@@ -171,4 +186,18 @@ describe('check --qemu-args: what QEMU refuses before the devices, and what the 
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/note: .*args\.txt:1: -frobnicate is not in hiodkit's table of QEMU options; "3" was taken as its value/);
   });
+});
+
+describe('check --qemu-args - (standard input), through the real binary', () => {
+  it('reads the command line from stdin, as `ps -o args= -p PID | hiodkit check --qemu-args -` gives it', () => {
+    const text = readFileSync(join(ROOT, VM, 'proxmox-showcmd.txt'), 'utf8');
+    const r = spawnSync(process.execPath, ['--conditions=@hiodkit/source', '--import', 'tsx', BIN, 'check', '--qemu-args', '-', '--sysfs', sysfs('tgl-nuc11pahi7'), '--qemu', '10.0', '--json'], { cwd: ROOT, input: text, encoding: 'utf8', timeout: 60_000 });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(1);
+    const out = JSON.parse(r.stdout) as VmJson;
+    expect(out.verdicts.map((v) => [v.host, v.decidedBy.id])).toEqual([
+      ['0000:00:02.0', 'aw-bits-exceed-host'],
+      ['0000:01:00.0', 'aw-bits-exceed-host'],
+    ]);
+  }, 60_000);
 });

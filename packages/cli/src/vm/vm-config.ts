@@ -1,6 +1,7 @@
 import {
   InputError,
   PCI_ROOT_BUS_ID,
+  PropertyValueError,
   PciTopology,
   decideConfig,
   describePciPath,
@@ -136,7 +137,13 @@ function intelIommuProps(vm: VmDescription, option: DeviceOption, resolved: Reso
   let props = resolved.defaults;
   for (const g of vm.globals) props = parseGuestProperties(`${g.property}=${g.value.replace(/,/g, ',,')}`, resolved.profile, { ...opts, defaults: props });
   const text = option.form === 'json' ? jsonPropertiesText(option, resolved.properties) : option.text;
-  return parseGuestProperties(text, resolved.profile, { ...opts, defaults: props });
+  try {
+    return parseGuestProperties(text, resolved.profile, { ...opts, defaults: props });
+  } catch (e) {
+    // a value QEMU's setter refuses keeps its words; a name the release lacks is located at the option
+    if (e instanceof InputError && !(e instanceof PropertyValueError)) throw new InputError(`${option.where} ${e.path}`, e.reason);
+    throw e;
+  }
 }
 
 /**
