@@ -10,7 +10,6 @@ import {
   type IntelIommuProps,
   type Outcome,
   type PciAddress,
-  type PciPlacement,
   type ProfileId,
   type VIommuState,
 } from '@hiodkit/core';
@@ -78,11 +77,6 @@ export function runScenario(s: Scenario): ScenarioOutcome {
   if (!decided.ok) return { kind: 'start-refused', outcome: decided };
   const stub = s.stub && hasVtdAccel(profile);
   return { kind: 'attach', ...evaluate({ props, attached: s.attached }, withBackend(s.device, s.backend), profile, stub) };
-}
-
-/** A device's placement with its buses replaced, as a remedy that moves it does. */
-export function placedOn(device: HostIommuDevice, pci: PciPlacement): HostIommuDevice {
-  return { ...device, pci };
 }
 
 /** The rows the attach path reaches only after the FS1GP check (`s->fs1gp && !(cap_reg & VTD_CAP_FS1GP)`). */
