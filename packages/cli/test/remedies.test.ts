@@ -91,7 +91,7 @@ describe('remedies: applying one removes the refusal it answers', () => {
           if (after.kind === 'attach') expect(after.row.id, remedy.text).not.toBe(before.row.id);
         }
       }),
-      { numRuns: 6000, seed: 20260301 },
+      { numRuns: 2500, seed: 20260301 },
     );
     // the property is not vacuous: every kind of remedy was generated and applied
     expect([...remedied].sort()).toEqual(['accel-stub', 'aw-bits-exceed-host', 'behind-pci-bridge', 'caching-mode-off', 'first-stage-rejected', 'fs1gp-unsupported', 'not-iommufd', 'pasid-bits-exceed-host']);
