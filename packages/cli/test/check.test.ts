@@ -127,7 +127,7 @@ describe('check with no host: the bundled samples', () => {
     expect(b.stdout).toContain('the 6 sample hosts bundled with hiodkit');
     expect(b.stderr).toBe('');
     expectClean(b);
-  });
+  }, 60_000);
 });
 
 describe('check --host', () => {
@@ -147,7 +147,7 @@ describe('check --host', () => {
     expect(b.code).toBe(1);
     expect(b.stdout).toContain(`    ${vfioLine('0000:17:00.0', FIRST_STAGE)}\n`);
     expectClean(b);
-  });
+  }, 60_000);
 
   it('server at relaxed: COMPATIBLE, exit 0', () => {
     const r = run(['check', '--host', host('server'), '--profile', 'relaxed']);
@@ -319,7 +319,7 @@ describe('check --host', () => {
     expect(b.code).toBe(2);
     expect(b.stderr.split('\n')[0]).toBe(`${QEMU}: -device intel-iommu,x-flts=on: x-flts is only available in scalable mode`);
     expectClean(b);
-  });
+  }, 60_000);
 
   it('--profile fsts: fsts=on wording and the default guest scalable-mode=on,fsts=on,caching-mode=on', () => {
     const r = run(['check', '--profile', 'fsts']);

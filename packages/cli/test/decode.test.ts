@@ -219,7 +219,7 @@ describe('decode --sysfs (the committed client fixture)', () => {
     expect(b.code).toBe(0);
     expect(hasStackTrace(b.stdout + b.stderr)).toBe(false);
     expect((JSON.parse(b.stdout) as JsonDecode).source).toBe('DMAR unit dmar0');
-  });
+  }, 60_000);
 });
 
 describe('decode help', () => {
