@@ -1,6 +1,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { terminalText } from '@hiodkit/conformance';
 import { UsageError } from './cli-error.js';
+import { ShellWordsError, shellWords } from './vm/shell-words.js';
 
 /** A value from the command line echoed in a message: quoted, control characters escaped, cut when very long. */
 export function quoted(value: string): string {
@@ -57,36 +58,13 @@ export function choiceOption<C extends string>(name: string, value: string | und
  * backslashes only (no variables, globs or pipes: the command is spawned directly).
  */
 export function splitCommandLine(line: string): string[] {
-  const words: string[] = [];
-  let word = '';
-  let inWord = false;
-  let quote: '"' | "'" | undefined;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i] as string;
-    if (quote === "'") {
-      if (ch === "'") quote = undefined;
-      else word += ch;
-    } else if (quote === '"') {
-      if (ch === '"') quote = undefined;
-      else if (ch === '\\' && i + 1 < line.length && '"\\$`'.includes(line[i + 1] as string)) word += line[++i];
-      else word += ch;
-    } else if (ch === "'" || ch === '"') {
-      quote = ch;
-      inWord = true;
-    } else if (ch === '\\' && i + 1 < line.length) {
-      word += line[++i];
-      inWord = true;
-    } else if (/\s/.test(ch)) {
-      if (inWord) words.push(word);
-      word = '';
-      inWord = false;
-    } else {
-      word += ch;
-      inWord = true;
-    }
+  let words: string[];
+  try {
+    words = shellWords(line).map((w) => w.text);
+  } catch (e) {
+    if (e instanceof ShellWordsError) throw new UsageError(`--exec: ${e.reason.replace(/ \(opened on line \d+\)$/, '')} in ${JSON.stringify(line)}`);
+    throw e;
   }
-  if (quote) throw new UsageError(`--exec: unterminated ${quote} quote in ${JSON.stringify(line)}`);
-  if (inWord) words.push(word);
   if (words.length === 0) throw new UsageError('--exec: the command is empty');
   return words;
 }

@@ -5,6 +5,7 @@ import { terminalText } from '@hiodkit/conformance';
 import { parseOptions, pathOption } from './args.js';
 import { EXIT, UsageError } from './cli-error.js';
 import type { CliIo } from './io.js';
+import { fieldMeaning } from './field-meaning.js';
 import { registerWarnings } from './register-warnings.js';
 import { readSysfs } from './sysfs.js';
 
@@ -31,7 +32,7 @@ function rows(register: RegisterName, value: bigint) {
     ...(field.linuxName !== undefined ? { linux: field.linuxName } : {}),
     bits: field.lsb === field.msb ? `${field.lsb}` : `${field.msb}:${field.lsb}`,
     raw: `0x${raw.toString(16)}`,
-    meaning: describeMeaning(field, meaning),
+    meaning: field.name === 'PSS' ? fieldMeaning(register, 'PSS', value) : describeMeaning(field, meaning),
     title: field.title,
   }));
 }

@@ -31,8 +31,12 @@ export interface HostDescription {
   readonly backend: Backend;
   readonly unit?: DmarUnit;
   readonly description?: string;
-  /** How get_cap's aw-bits were found: given, or estimated from the unit's MGAW (sysfs). */
-  readonly awBitsFrom: 'description' | 'mgaw';
+  /** How get_cap's aw-bits were found: given, or estimated from the unit's registers as the kernel sizes a domain (sysfs). */
+  readonly awBitsFrom: 'description' | 'estimate';
+  /** how the estimate was made */
+  readonly awBitsDetail?: string;
+  /** a DMAR unit given without a device: QEMU's line names no host device */
+  readonly unitOnly?: boolean;
   /** Where the device sits in the guest. */
   readonly guest: GuestPlacement;
 }

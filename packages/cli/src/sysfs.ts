@@ -1,6 +1,6 @@
 import { lstatSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { basename, join } from 'node:path';
-import { InputError, registerField, bitField, type U64 } from '@hiodkit/core';
+import { InputError, vtdDomainAddressWidth, type DomainAddressWidth, type U64 } from '@hiodkit/core';
 import { readBounded } from './bounded-read.js';
 import type { DmarUnit } from './host-file.js';
 import { isSystemError, unreadable } from './system-error.js';
@@ -52,16 +52,20 @@ function hexAttribute(dir: string, file: string): U64 {
   return BigInt(`0x${text}`) as U64;
 }
 
-/** Reads one DMAR unit from its directory (dmarN or dmarN/intel-iommu). */
+/** Reads one DMAR unit from its directory (dmarN or dmarN/intel-iommu); only cap and ecap must be there. */
 export function readDmarUnit(dir: string): SysfsUnit {
   const attrs = probe(join(dir, 'intel-iommu')) ? join(dir, 'intel-iommu') : dir;
   const unitDir = attrs === dir ? join(dir, '..') : dir;
   const name = basename(realpath(unitDir));
-  const version = attribute(attrs, 'version');
-  if (!/^\d+:\d+$/.test(version)) throw new InputError(join(attrs, 'version'), `must be "major:minor" (got ${JSON.stringify(version.slice(0, 40))})`);
-  const address = attribute(attrs, 'address');
-  if (!/^[0-9a-f]{1,16}$/.test(address)) throw new InputError(join(attrs, 'address'), `must be lowercase hex (got ${JSON.stringify(address.slice(0, 40))})`);
-  return { name, path: realpath(attrs), version, address, cap: hexAttribute(attrs, 'cap'), ecap: hexAttribute(attrs, 'ecap') };
+  const optional = (file: string, form: RegExp, what: string): string | undefined => {
+    if (!probe(join(attrs, file))) return undefined;
+    const text = attribute(attrs, file);
+    if (!form.test(text)) throw new InputError(join(attrs, file), `must be ${what} (got ${JSON.stringify(text.slice(0, 40))})`);
+    return text;
+  };
+  const version = optional('version', /^\d+:\d+$/, '"major:minor"');
+  const address = optional('address', /^[0-9a-f]{1,16}$/, 'lowercase hex');
+  return { name, path: realpath(attrs), ...(version === undefined ? {} : { version }), ...(address === undefined ? {} : { address }), cap: hexAttribute(attrs, 'cap'), ecap: hexAttribute(attrs, 'ecap') };
 }
 
 /** What `--sysfs DIR` pointed at: a DMAR unit, or a PCI device and the unit its `iommu` link names. */
@@ -92,12 +96,11 @@ export function readSysfs(dir: string): SysfsTarget {
   return { kind: 'pci-device', bdf, unit: readDmarUnit(target), link };
 }
 
-const MGAW = registerField('cap', 'MGAW');
-
 /**
- * The host address width QEMU would get from get_cap(AW_BITS), estimated from the unit's MGAW:
- * QEMU asks the kernel's IOVA ranges, which sysfs does not show.
+ * The host address width QEMU would get from get_cap(AW_BITS), estimated from the unit's
+ * registers as the kernel sizes a VFIO domain (core vtdDomainAddressWidth): QEMU reads the kernel's
+ * IOVA ranges, which sysfs does not show. Scalable mode is taken to be in use where the unit has it.
  */
-export function awBitsFromMgaw(cap: bigint): number {
-  return Number(bitField(cap, MGAW.lsb, MGAW.msb)) + 1;
+export function hostAwBitsEstimate(cap: bigint, ecap: bigint): DomainAddressWidth {
+  return vtdDomainAddressWidth(cap, ecap, true);
 }

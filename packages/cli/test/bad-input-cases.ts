@@ -7,11 +7,12 @@
  *   {node}      the path of the node binary running the tests
  *   {fixtures}  packages/cli/test/fixtures
  *   {hosts}     packages/cli/hosts (the sample hosts)
+ *   {machines}  packages/cli/fixtures/machines (the real machines' sysfs trees)
  */
 
-export type BadInputArea = 'arguments' | 'host JSON' | 'sysfs' | 'guest properties' | 'plugin module' | 'protocol' | 'output';
+export type BadInputArea = 'arguments' | 'host JSON' | 'sysfs' | 'guest properties' | 'QEMU command line' | 'libvirt domain' | 'plugin module' | 'protocol' | 'output';
 
-export const BAD_INPUT_AREAS: readonly BadInputArea[] = ['arguments', 'host JSON', 'sysfs', 'guest properties', 'plugin module', 'protocol', 'output'];
+export const BAD_INPUT_AREAS: readonly BadInputArea[] = ['arguments', 'host JSON', 'sysfs', 'guest properties', 'QEMU command line', 'libvirt domain', 'plugin module', 'protocol', 'output'];
 
 /** Something to create under {tmp} before the case runs, keyed by its relative path; `mode` is set once the tree is made. */
 export type TreeEntry =
@@ -139,6 +140,24 @@ function execCase(id: string, input: string, script: string, expectedCode: 1 | 2
     ...extra,
   };
 }
+
+
+// ---------------------------------------------------------------------------------------------
+// VM description helpers
+
+/** `check --qemu-args {tmp}/args.txt` of `text` against the Tiger Lake fixture, at QEMU 11.0. */
+function argsCase(id: string, input: string, text: string, messageMustContain: BadInputCase['messageMustContain'], extra: Partial<BadInputCase> = {}): BadInputCase {
+  return { id, area: 'QEMU command line', input, argv: ['check', '--qemu-args', '{tmp}/args.txt', '--sysfs', '{machines}/tgl-nuc11pahi7/sys', '--qemu', '11.0'], files: { 'args.txt': { kind: 'file', text } }, expectedCode: 2, messageMustContain, ...extra };
+}
+
+/** `check --libvirt {tmp}/domain.xml` of `text`, likewise. */
+function domainCase(id: string, input: string, text: string, messageMustContain: BadInputCase['messageMustContain'], extra: Partial<BadInputCase> = {}): BadInputCase {
+  return { id, area: 'libvirt domain', input, argv: ['check', '--libvirt', '{tmp}/domain.xml', '--sysfs', '{machines}/tgl-nuc11pahi7/sys', '--qemu', '11.0'], files: { 'domain.xml': { kind: 'file', text } }, expectedCode: 2, messageMustContain, ...extra };
+}
+
+const Q35 = 'qemu-system-x86_64 -machine q35 -device intel-iommu,caching-mode=on';
+const DOMAIN = (devices: string, extra = '') => `<domain type='kvm'${extra}><os><type machine='q35'>hvm</type></os><devices><controller type='pci' index='0' model='pcie-root'/>${devices}</devices></domain>`;
+const HOSTDEV = "<hostdev mode='subsystem' type='pci'><source><address domain='0' bus='0' slot='2' function='0'/></source><address type='pci' bus='0' slot='3' function='0'/></hostdev>";
 
 // ---------------------------------------------------------------------------------------------
 
@@ -296,6 +315,7 @@ export const BAD_INPUT_CASES: readonly BadInputCase[] = [
   unitCase('sysfs-cap-0x', 'cap with a 0x prefix', { cap: '0xd2008c40660462\n' }, ['dmar1/intel-iommu/cap', 'must be lowercase hex without 0x']),
   unitCase('sysfs-cap-uppercase', 'cap in uppercase', { cap: 'D2008C40660462\n' }, ['dmar1/intel-iommu/cap', 'must be lowercase hex']),
   unitCase('sysfs-ecap-17-digits', 'ecap with 17 hex digits', { ecap: '10000000000000000\n' }, ['dmar1/intel-iommu/ecap', 'at most 16 digits']),
+  { id: 'sysfs-unit-cap-ecap-only', area: 'sysfs', input: 'a unit with cap and ecap only (decode needs no version or address)', argv: ['decode', '--sysfs', '{tmp}/dmar1'], files: unitFiles('dmar1', { version: null, address: null }), expectedCode: 0, messageMustContain: [] },
   unitCase('sysfs-version-malformed', 'version "5.0"', { version: '5.0\n' }, ['dmar1/intel-iommu/version', 'must be "major:minor"']),
   unitCase('sysfs-address-malformed', 'address "0xfed91000"', { address: '0xfed91000\n' }, ['dmar1/intel-iommu/address', 'must be lowercase hex']),
   pciCase('sysfs-dangling-link', 'a PCI device whose iommu link dangles', pciDevice(), ['0000:02:00.0/iommu', 'is a dangling link']),
@@ -343,6 +363,55 @@ export const BAD_INPUT_CASES: readonly BadInputCase[] = [
   { id: 'guest-flts-without-scalable', area: 'guest properties', input: 'x-flts=on without scalable mode (QEMU refuses it)', argv: ['check', '--guest', 'x-flts=on,caching-mode=on'], expectedCode: 2, messageMustContain: ['-device intel-iommu,x-flts=on,caching-mode=on', 'x-flts is only available in scalable mode'] },
   { id: 'guest-flts-aw-bits-39', area: 'guest properties', input: 'x-flts=on with aw-bits=39 (QEMU refuses it)', argv: ['check', '--guest', 'x-scalable-mode=on,x-flts=on,caching-mode=on,aw-bits=39'], expectedCode: 2, messageMustContain: ['-device intel-iommu,', 'Scalable mode(x-flts=on): supported value for aw-bits is: 48'] },
   { id: 'guest-eim-without-intremap', area: 'guest properties', input: 'eim=on with intremap=off (QEMU refuses it)', argv: ['check', '--guest', 'x-scalable-mode=on,x-flts=on,caching-mode=on,eim=on,intremap=off'], expectedCode: 2, messageMustContain: ['-device intel-iommu,', 'eim=on cannot be selected without intremap=on'] },
+
+  // ----- QEMU command line -----
+  argsCase('args-vm-unterminated-quote', 'a quote that is never closed', `${Q35} -device 'vfio-pci,host=00:02.0`, ['{tmp}/args.txt:1', "unterminated ' quote (opened on line 1)"]),
+  argsCase('args-vm-option-without-value', '-device as the last word', `${Q35} -device`, ['{tmp}/args.txt:1', '-device requires an argument']),
+  argsCase('args-vm-no-host', 'a vfio-pci without host=', `${Q35} -device vfio-pci,id=hostdev0`, ['{tmp}/args.txt:1', 'names no host= (or sysfsdev=)']),
+  argsCase('args-vm-host-malformed', 'a vfio-pci host= that is no PCI address', `${Q35} -device vfio-pci,host=gpu0`, ['{tmp}/args.txt:1 host', '"gpu0" is not a PCI address']),
+  argsCase('args-vm-host-twice', 'the same host device twice', `${Q35} -device vfio-pci,host=00:02.0 -device vfio-pci,host=0000:00:02.0`, ['{tmp}/args.txt:1', 'host device 0000:00:02.0 is passed through twice']),
+  argsCase('args-vm-json-id-number', 'a JSON -device whose id is a number', `${Q35} -device '{"driver":"vfio-pci","id":5,"host":"00:02.0"}'`, ['{tmp}/args.txt:1', 'the JSON "id" must be a string']),
+  argsCase('args-vm-json-invalid', 'a JSON -device that is not JSON', `${Q35} -device '{"driver":'`, ['{tmp}/args.txt:1', 'not valid JSON']),
+  argsCase('args-vm-json-no-driver', 'a JSON -device without a driver', `${Q35} -device '{"host":"00:02.0"}'`, ['{tmp}/args.txt:1', 'the JSON object has no string "driver"']),
+  argsCase('args-vm-unknown-bus', 'a vfio-pci on a bus no device creates', `${Q35} -device vfio-pci,host=00:02.0,bus=port9`, ['{tmp}/args.txt:1', 'bus "port9" is not defined before this device']),
+  argsCase('args-vm-bad-addr', 'addr=0x40, past slot 1f', `${Q35} -device vfio-pci,host=00:02.0,addr=0x40`, ['{tmp}/args.txt:1 addr', '"0x40" is not a PCI address']),
+  argsCase('args-vm-port-slot', 'a device at slot 1 of a pcie-root-port (the model keeps to slot 0)', `${Q35} -device pcie-root-port,id=rp1,addr=1c.0 -device vfio-pci,host=00:02.0,bus=rp1,addr=1.0`, ['{tmp}/args.txt:1', 'only slot 0 is valid there']),
+  argsCase('args-vm-unmodelled-bridge', 'a vfio-pci behind a pxb-pcie, a bus the PCI model does not represent', `${Q35} -device pxb-pcie,id=pxb1,bus_nr=64 -device vfio-pci,host=00:02.0,bus=pxb1`, ['{tmp}/args.txt:1', 'bus "pxb1" belongs to -device pxb-pcie, which hiodkit\'s PCI model does not represent']),
+  argsCase('args-vm-no-iommufd-object', 'iommufd= naming no -object iommufd', `${Q35} -device vfio-pci,host=00:02.0,iommufd=fd0`, ['{tmp}/args.txt:1 iommufd', 'no -object iommufd,id=fd0 on the command line']),
+  argsCase('args-vm-set-unknown-device', '-set for a device that is not there', `${Q35} -set device.nope.aw-bits=39`, ['{tmp}/args.txt:1', '-set device.nope: no -device with id=nope comes before it']),
+  argsCase('args-vm-global-vfio-iommufd', '-global vfio-pci.iommufd, which the check reads', `${Q35} -global vfio-pci.iommufd=fd0`, ['{tmp}/args.txt:1', 'a global for a property the check reads is not modelled']),
+  argsCase('args-vm-readconfig-missing', 'a -readconfig file that is not there', `${Q35} -readconfig {tmp}/missing.cfg`, ['{tmp}/missing.cfg', 'cannot be read: no such file or directory (ENOENT)']),
+  argsCase('args-vm-readconfig-malformed', 'a -readconfig file that is not QEMU config syntax', `${Q35} -readconfig {tmp}/bad.cfg`, ['{tmp}/bad.cfg:1', 'not a config file line'], { files: { 'args.txt': { kind: 'file', text: `${Q35} -readconfig {tmp}/bad.cfg` }, 'bad.cfg': { kind: 'file', text: 'driver: pcie-root-port\n' } } }),
+  argsCase('args-vm-no-machine', 'no -machine (QEMU would start the i440fx pc)', 'qemu-system-x86_64 -device intel-iommu -device vfio-pci,host=00:02.0', ['{tmp}/args.txt', 'intel-iommu is only supported by -machine q35']),
+  argsCase('args-vm-machine-newer', 'a machine type newer than --qemu', 'qemu-system-x86_64 -machine pc-q35-11.0 -device intel-iommu', ['{tmp}/args.txt:1 machine', 'pc-q35-11.0 is newer than QEMU 10.2'], { argv: ['check', '--qemu-args', '{tmp}/args.txt', '--sysfs', '{machines}/tgl-nuc11pahi7/sys', '--qemu', '10.2'] }),
+  argsCase('args-vm-two-iommus', 'two -device intel-iommu (QEMU refuses it)', `${Q35} -device intel-iommu`, ['qemu-system-x86_64: -device intel-iommu: QEMU does not support multiple vIOMMUs for x86 yet.', 'QEMU refuses this intel-iommu configuration']),
+  argsCase('args-vm-property-refused', 'aw-bits=abc on the command line (QEMU refuses it)', 'qemu-system-x86_64 -M q35 -device intel-iommu,aw-bits=abc', ["qemu-system-x86_64: -device intel-iommu,aw-bits=abc: Parameter 'aw-bits' expects integer", 'QEMU refuses']),
+  argsCase('args-vm-device-not-on-host', 'a host device the sysfs tree does not have', `${Q35} -device vfio-pci,host=0000:3b:00.0`, ['tgl-nuc11pahi7/sys', 'has no PCI device with an iommu link for 0000:3b:00.0']),
+  argsCase('args-vm-not-utf8', 'a command line that is not UTF-8', '', ['{tmp}/args.txt', 'is not UTF-8 text'], { files: { 'args.txt': { kind: 'file', text: '-device \u00ff\u00fe', encoding: 'latin1' } } }),
+  argsCase('args-vm-huge', 'a 2 MiB command line', '', ['{tmp}/args.txt', 'is 2097152 bytes; a QEMU command line may take at most 1048576'], { files: { 'args.txt': { kind: 'sparse', bytes: 2 * 1024 * 1024 } } }),
+  argsCase('args-vm-sysfs-not-root', '--sysfs that is a device, not a sysfs root, with --qemu-args', `${Q35}`, ['{machines}/tgl-nuc11pahi7/sys/bus/pci/devices/0000:00:02.0', 'is not a sysfs root'], { argv: ['check', '--qemu-args', '{tmp}/args.txt', '--sysfs', '{machines}/tgl-nuc11pahi7/sys/bus/pci/devices/0000:00:02.0', '--qemu', '11.0'] }),
+  argsCase('args-vm-unknown-qemu', 'an unknown --qemu version', `${Q35}`, ['--qemu', 'QEMU "8.2" is not in the version map (known: 9.1, 9.2, 10.0, 10.1, 10.2, 11.0, 11.1)'], { argv: ['check', '--qemu-args', '{tmp}/args.txt', '--sysfs', '{machines}/tgl-nuc11pahi7/sys', '--qemu', '8.2'] }),
+  argsCase('args-vm-no-qemu', '--qemu-args without --qemu', `${Q35}`, ['--qemu-args', 'which QEMU runs this VM? give --qemu VERSION'], { argv: ['check', '--qemu-args', '{tmp}/args.txt', '--sysfs', '{machines}/tgl-nuc11pahi7/sys'] }),
+  argsCase('args-vm-with-guest', '--qemu-args with --guest', `${Q35}`, ['--guest', 'does not go with it'], { argv: ['check', '--qemu-args', '{tmp}/args.txt', '--guest', 'caching-mode=on', '--qemu', '11.0'] }),
+  { id: 'args-machine-without-qemu', area: 'arguments', input: '--machine without --qemu', argv: ['check', '--machine', 'pc-q35-9.1'], expectedCode: 2, messageMustContain: ['--machine', 'give --qemu VERSION with it'] },
+  { id: 'args-qemu-and-profile', area: 'arguments', input: '--qemu and --profile together', argv: ['check', '--qemu', '10.0', '--profile', 'seed'], expectedCode: 2, messageMustContain: ['--qemu VERSION or --profile P', 'not both'] },
+  { id: 'args-qemu-stable', area: 'arguments', input: '--qemu 10.0.3, a stable release', argv: ['check', '--qemu', '10.0.3'], expectedCode: 2, messageMustContain: ['--qemu', '10.0.3 is a stable release, which the version map does not hold'] },
+  { id: 'args-machine-unknown', area: 'arguments', input: '--machine pc', argv: ['check', '--qemu', '10.0', '--machine', 'pc'], expectedCode: 2, messageMustContain: ['--machine', 'unknown machine type "pc"'] },
+  { id: 'args-qemu-args-and-libvirt', area: 'arguments', input: '--qemu-args and --libvirt together', argv: ['check', '--qemu-args', '-', '--libvirt', 'd.xml'], expectedCode: 2, messageMustContain: ['--qemu-args or --libvirt', 'not both'] },
+
+  // ----- libvirt domain -----
+  domainCase('libvirt-not-xml', 'not XML', '<domain><devices>', ['{tmp}/domain.xml', 'is not well-formed XML']),
+  domainCase('libvirt-doctype-entities', 'a DOCTYPE with entities (a billion-laughs file)', '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">]><domain>&lol2;</domain>', ['{tmp}/domain.xml', 'entities are refused rather than expanded']),
+  domainCase('libvirt-deep', 'elements nested 100 000 deep', '<domain>' + '<a>'.repeat(100_000) + '</a>'.repeat(100_000) + '</domain>', ['{tmp}/domain.xml', 'nests elements 100001 deep; at most 64 are allowed']),
+  domainCase('libvirt-not-domain', 'an XML document that is not a domain', '<network><name>default</name></network>', ['{tmp}/domain.xml', 'is not a libvirt domain: the root element is <network>']),
+  domainCase('libvirt-iommu-smmuv3', "<iommu model='smmuv3'>", DOMAIN("<iommu model='smmuv3'/>"), ['<iommu>', 'iommu model "smmuv3": hiodkit models the intel one']),
+  domainCase('libvirt-iommu-unknown-attribute', 'an <iommu> driver attribute hiodkit does not map', DOMAIN(`${HOSTDEV}<iommu model='intel'><driver caching_mode='on' xtsup='on'/></iommu>`), ['<driver>', 'xtsup= is not an <iommu model=\'intel\'> driver attribute hiodkit maps']),
+  domainCase('libvirt-hostdev-no-address', 'a hostdev without its guest <address>', DOMAIN("<hostdev mode='subsystem' type='pci'><source><address domain='0' bus='0' slot='2' function='0'/></source></hostdev><iommu model='intel'/>"), ['<hostdev>', "has no <address type='pci'>: libvirt assigns it when the domain is defined"]),
+  domainCase('libvirt-hostdev-no-source', 'a hostdev without <source>', DOMAIN("<hostdev mode='subsystem' type='pci'><address type='pci' bus='0' slot='3' function='0'/></hostdev><iommu model='intel'/>"), ['<hostdev>', 'has no <source><address …/></source>']),
+  domainCase('libvirt-override-unknown-alias', 'a <qemu:override> for an alias the domain has not', DOMAIN(`${HOSTDEV}<iommu model='intel'/>`, " xmlns:qemu='http://libvirt.org/schemas/domain/qemu/1.0'").replace('</domain>', "<qemu:override><qemu:device alias='iommu9'><qemu:frontend><qemu:property name='x-flts' type='bool' value='true'/></qemu:frontend></qemu:device></qemu:override></domain>"), ['<qemu:device>', 'alias "iommu9" names no device of this domain']),
+  domainCase('libvirt-override-bad-type', "a <qemu:property type='bool' value='on'>", DOMAIN(`${HOSTDEV}<iommu model='intel'/>`, " xmlns:qemu='http://libvirt.org/schemas/domain/qemu/1.0'").replace('</domain>', "<qemu:override><qemu:device alias='iommu0'><qemu:frontend><qemu:property name='x-flts' type='bool' value='on'/></qemu:frontend></qemu:device></qemu:override></domain>"), ['<qemu:property>', 'type="bool" value="on" is not one libvirt takes']),
+  domainCase('libvirt-domain-iommufd', 'the domain-level <iommufd>', DOMAIN(`${HOSTDEV}<iommu model='intel'/>`).replace('<devices>', "<iommufd enabled='yes'/><devices>"), ['{tmp}/domain.xml', 'the domain-level <iommufd> is not modelled']),
+  domainCase('libvirt-json-property-type', "a <qemu:override> that gives caching-mode as a string (QEMU refuses it)", DOMAIN(`${HOSTDEV}<iommu model='intel'/>`, " xmlns:qemu='http://libvirt.org/schemas/domain/qemu/1.0'").replace('</domain>', "<qemu:override><qemu:device alias='iommu0'><qemu:frontend><qemu:property name='caching-mode' type='string' value='on'/></qemu:frontend></qemu:device></qemu:override></domain>"), ["qemu-system-x86_64: -device {\"driver\":\"intel-iommu\",\"id\":\"iommu0\",\"caching-mode\":\"on\"}: Invalid parameter type for 'caching-mode', expected: boolean", 'QEMU refuses']),
 
   // ----- protocol -----
   execCase('protocol-hello-not-json', 'the hello is not JSON', 'hello-not-json.mjs', 2, ['its hello (stdout line 1)', 'is not JSON'], [], { spawn: true }),

@@ -24,7 +24,7 @@ function encoded(text: string, encoding: 'utf16le' | 'utf16be' | 'latin1' | unde
 }
 
 function substitute(text: string, dir: string): string {
-  return text.replaceAll('{tmp}', dir).replaceAll('{node}', process.execPath).replaceAll('{fixtures}', FIXTURES).replaceAll('{hosts}', join(CLI_DIR, 'hosts'));
+  return text.replaceAll('{tmp}', dir).replaceAll('{node}', process.execPath).replaceAll('{fixtures}', FIXTURES).replaceAll('{hosts}', join(CLI_DIR, 'hosts')).replaceAll('{machines}', join(CLI_DIR, 'fixtures', 'machines'));
 }
 
 /** Creates the case's files under a fresh temp dir; returns the dir. */

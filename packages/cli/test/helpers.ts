@@ -14,6 +14,8 @@ export const BIN = join(CLI_DIR, 'src', 'bin.ts');
 export const FIXTURES = join(CLI_DIR, 'test', 'fixtures');
 /** The committed fake /sys of a client machine. */
 export const SYSFS = join(CLI_DIR, 'fixtures', 'sysfs-client', 'sys');
+/** The real-machine sysfs fixtures: MACHINES/<id>/sys. */
+export const MACHINES = join(CLI_DIR, 'fixtures', 'machines');
 /** A bundled sample host, absolute: `host('server')`. */
 export function host(name: string): string {
   return join(CLI_DIR, 'hosts', `${name}.json`);

@@ -73,7 +73,7 @@ describe('the HTML report in Chromium', () => {
     expect(await article.locator('.actual pre').textContent()).toBe('reject: "IOMMU type 2 <&> is not VT-d"');
     const replay = await article.locator('pre.replay').boundingBox();
     expect(replay?.y).toBeGreaterThan(qemu.y + qemu.height);
-    expect(await article.locator('pre.replay').textContent()).toMatch(/^hiodkit conform --plugin test\/fixtures\/wrong-type-message\.ts --runs 30 --property table-equivalence --seed 7 --path [\d:]+$/);
+    expect(await article.locator('pre.replay').textContent()).toMatch(/^hiodkit conform --plugin test\/fixtures\/wrong-type-message\.ts --property table-equivalence --seed 7 --runs 30 --path [\d:]+$/);
   });
 
   it('draws row coverage as bars as long as each row’s share of the cases', async () => {

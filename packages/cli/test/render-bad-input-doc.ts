@@ -59,7 +59,7 @@ export function renderBadInputDoc(): string {
     'pipe early ends hiodkit at once, quietly, with 0: it has what it wanted, and 1 would say "incompatible".',
     '',
     '`{tmp}` is a temporary directory the test fills with the files the case needs, `{node}` the node binary,',
-    '`{fixtures}` `packages/cli/test/fixtures` and `{hosts}` `packages/cli/hosts`; an argument longer than 80',
+    '`{fixtures}` `packages/cli/test/fixtures`, `{hosts}` `packages/cli/hosts` and `{machines}` `packages/cli/fixtures/machines`; an argument longer than 80',
     'characters is shown by its start and its length, and control characters as bash writes them in `$\'…\'`.',
     '',
     `${BAD_INPUT_CASES.length} cases: ${counts}.`,

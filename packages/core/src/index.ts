@@ -1,3 +1,4 @@
+export * from './address-width.js';
 export * from './caps.js';
 export * from './decide-config.js';
 export * from './error.js';

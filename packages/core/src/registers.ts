@@ -80,9 +80,12 @@ export const VTD_REGISTER_FIELDS: readonly RegisterField[] = [
   field('ecap', 'SC', 7, 7, 'Snoop control'),
   field('ecap', 'IRO', 8, 17, 'IOTLB register offset', { kind: 'times-16' }),
   field('ecap', 'MHMV', 20, 23, 'Maximum handle mask value', { kind: 'number' }),
+  // VT-d 2.x fields that 3.0 made reserved (bits 24, 27, 28): named as legacy, so a 2.x-era unit's register decodes without "reserved" warnings
+  field('ecap', 'ECS', 24, 24, 'Extended context support (legacy: VT-d 2.x; reserved from 3.0)'),
   field('ecap', 'MTS', 25, 25, 'Memory type support'),
   field('ecap', 'NEST', 26, 26, 'Nested translation support'),
-  field('ecap', 'DIS', 27, 27, 'Deferred invalidate support'),
+  field('ecap', 'DIS', 27, 27, 'Deferred invalidate support (legacy: VT-d 2.x; reserved from 3.0)'),
+  field('ecap', 'LPASID', 28, 28, 'PASID support (legacy: VT-d 2.x; reserved from 3.0, PASID moved to bit 40)', flag, 'BROKEN_PASID'),
   field('ecap', 'PRS', 29, 29, 'Page request support'),
   field('ecap', 'ERS', 30, 30, 'Execute request support'),
   field('ecap', 'SRS', 31, 31, 'Supervisor request support'),
@@ -222,7 +225,8 @@ export function describeMeaning(f: RegisterField, meaning: FieldMeaning): string
   if (typeof meaning === 'boolean') return meaning ? 'yes' : 'no';
   if (typeof meaning === 'number') {
     const e = f.encoding;
-    if (e.kind === 'minus-one') return `${meaning} ${e.unit}`;
+    // NFR 1 is "1 register", PSS 1 "1 PASID bit"
+    if (e.kind === 'minus-one') return `${meaning} ${meaning === 1 ? e.unit.replace(/s$/, '') : e.unit}`;
     if (e.kind === 'times-16') return `offset 0x${meaning.toString(16)}`;
     if (e.kind === 'domains') return `${meaning} domains`;
     return String(meaning);
