@@ -121,6 +121,11 @@ export function checkVm(vm: VmDescription, s: Selected, scan: MachineScan, o: Sc
   }
   const { option, props, decided } = config.iommu;
   if (!decided.ok) return { reports: [], units: [], notes, refusal: startRefusal(vm, option.text, decided.error.message, hintText(decided.error), o.escape) };
+  if (vm.rootBusBypass !== undefined) {
+    // pci_device_get_iommu_bus_devfn() finds no IOMMU bus behind a bypassing root bus: set_iommu_device is never called
+    const note = `${vm.rootBusBypass.where}: default-bus-bypass-iommu=on: every device on pcie.0 bypasses intel-iommu, so QEMU attaches the vfio-pci devices without the vIOMMU and runs no host-device check`;
+    return machineDone({ reports: [], units: [], notes: [...notes, note] }, vm, resolved, props, config.devices.length, form, o);
+  }
   const explicit = vmExplicit(vm, resolved, props);
   const attached: PciAddress[] = [];
   const reports: DeviceReport[] = [];
@@ -142,13 +147,14 @@ export function checkVm(vm: VmDescription, s: Selected, scan: MachineScan, o: Sc
     throw new InputError(scan.root, `has no PCI device with an iommu link for ${list}: the VM passes through devices this host does not have, or they are not behind an IOMMU`);
   }
   const used = scan.units.filter((u) => reports.some((r) => r.unit?.name === u.name));
-  const result: ScanResult = { reports, units: unitSummaries(used, props, s, o.escape), notes };
-  // before 3cda33e0 caching-mode is checked at machine done: vtd_machine_done_notify_one() exits once the devices are attached
-  if (!profileAtLeast(resolved.profile, 'xflts-refuse-cm') && !props.cachingMode && config.devices.length > 0) {
-    const message = 'We need to set caching-mode=on for intel-iommu to enable device assignment with IOMMU protection.';
-    const line = `${vm.program}: ${message}\n`;
-    const remedy = form === 'qemu' ? `${propertyName(resolved.profile, 'cachingMode')}=on on -device intel-iommu` : "<driver caching_mode='on'/> in <iommu model='intel'>";
-    return { ...result, refusal: { line, shownLine: `${o.escape(vm.program)}: ${message}\n`, remedy, code: 1 } };
-  }
-  return result;
+  return machineDone({ reports, units: unitSummaries(used, props, s, o.escape), notes }, vm, resolved, props, config.devices.length, form, o);
+}
+
+/** Before 3cda33e0 caching-mode is checked at machine done: vtd_machine_done_notify_one() exits for any vfio-pci object. */
+function machineDone(result: ScanResult, vm: VmDescription, resolved: ResolvedQemu, props: IntelIommuProps, devices: number, form: InputForm, o: ScanOptions): ScanResult {
+  if (profileAtLeast(resolved.profile, 'xflts-refuse-cm') || props.cachingMode || devices === 0) return result;
+  const message = 'We need to set caching-mode=on for intel-iommu to enable device assignment with IOMMU protection.';
+  const line = `${vm.program}: ${message}\n`;
+  const remedy = form === 'qemu' ? `${propertyName(resolved.profile, 'cachingMode')}=on on -device intel-iommu` : "<driver caching_mode='on'/> in <iommu model='intel'>";
+  return { ...result, refusal: { line, shownLine: `${o.escape(vm.program)}: ${message}\n`, remedy, code: 1 } };
 }

@@ -181,6 +181,23 @@ describe('check --qemu-args: what QEMU refuses before the devices, and what the 
     expect(r.stdout).toContain('note: no -device intel-iommu: QEMU attaches the vfio-pci devices without a vIOMMU and runs no host-device check');
   });
 
+  it('default_bus_bypass_iommu=on: pcie.0 bypasses the vIOMMU, QEMU runs no host-device check, exit 0; =off changes nothing', () => {
+    const devices = '-device intel-iommu,caching-mode=on -device vfio-pci,host=00:02.0';
+    const on = check(`qemu-system-x86_64 -machine q35,default_bus_bypass_iommu=on ${devices}`);
+    expect(on.code).toBe(0);
+    expect(on.stdout).toMatch(/note: .*args\.txt:1: default-bus-bypass-iommu=on: every device on pcie\.0 bypasses intel-iommu, so QEMU attaches the vfio-pci devices without the vIOMMU and runs no host-device check/);
+    expect(on.stdout).not.toContain('0000:00:02.0');
+    const off = check(`qemu-system-x86_64 -machine q35,default-bus-bypass-iommu=off ${devices}`);
+    expect(off.stdout).toContain('0000:00:02.0');
+    expect(off.stdout).not.toContain('bypasses intel-iommu');
+  });
+
+  it('with the bypass, QEMU 9.1 still stops at machine done without caching-mode: that check looks at every vfio-pci', () => {
+    const r = check('qemu-system-x86_64 -machine q35,default-bus-bypass-iommu=on -device intel-iommu -device vfio-pci,host=00:02.0', '9.1');
+    expect(r.code).toBe(1);
+    expect(r.stdout + r.stderr).toContain('We need to set caching-mode=on for intel-iommu to enable device assignment with IOMMU protection.');
+  });
+
   it('an option hiodkit does not know is named in a note, with what was taken as its value', () => {
     const r = check('qemu-system-x86_64 -M q35 -frobnicate 3 -device intel-iommu,caching-mode=on -device vfio-pci,host=00:02.0', '9.2');
     expect(r.code).toBe(0);

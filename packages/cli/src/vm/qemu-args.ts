@@ -1,5 +1,5 @@
 import { basename, resolve } from 'node:path';
-import { InputError, QEMU_PROGRAM, splitQemuOpts } from '@hiodkit/core';
+import { InputError, QEMU_PROGRAM, parseQemuBool, splitQemuOpts } from '@hiodkit/core';
 import { parseDeviceOption, type DeviceOption } from './device-option.js';
 import { QEMU_OPTIONS_WITH_VALUE, QEMU_OPTIONS_WITHOUT_VALUE } from './qemu-options.js';
 import { readConfigFile } from './readconfig.js';
@@ -68,6 +68,9 @@ function applySet(text: string, where: string, devices: DeviceOption[], notes: s
   devices[index] = { ...target, props, text: `${target.text},${property}=${value.replace(/,/g, ',,')}` };
 }
 
+/** q35's machine property that makes pcie.0's host bridge bypass the vIOMMU (PCI_HOST_BYPASS_IOMMU). */
+const BYPASS_PROPERTY = 'default-bus-bypass-iommu';
+
 /** A word of the command line with its place, for messages. */
 export interface ArgWord {
   readonly text: string;
@@ -81,6 +84,7 @@ export interface ParsedArgs {
   readonly objects: DeviceOption[];
   readonly globals: GlobalOption[];
   readonly notes: string[];
+  rootBusBypass?: { readonly where: string };
 }
 
 export function emptyArgs(): ParsedArgs {
@@ -95,6 +99,18 @@ export function parseArgWords(words: readonly ArgWord[], into: ParsedArgs, cwd: 
     const opts = splitQemuOpts(text);
     const type = opts[0]?.shortForm ?? [...opts].reverse().find((o) => o.name === 'type')?.value;
     if (type !== undefined) into.machine = { type, text, where };
+    // keyval_dashify(): default_bus_bypass_iommu is the same property
+    const bypassOpt = opts.filter((o, i) => o.name.replace(/_/g, '-') === BYPASS_PROPERTY && !(i === 0 && o.shortForm !== undefined)).at(-1);
+    if (bypassOpt === undefined) return;
+    let on: boolean;
+    try {
+      on = parseQemuBool(BYPASS_PROPERTY, bypassOpt.value);
+    } catch (e) {
+      if (e instanceof InputError) throw new InputError(`${where} machine`, e.reason);
+      throw e;
+    }
+    if (on) into.rootBusBypass = { where };
+    else delete into.rootBusBypass;
   };
   for (let i = 0; i < words.length; i++) {
     const word = words[i] as ArgWord;

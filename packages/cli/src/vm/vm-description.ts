@@ -29,6 +29,8 @@ export interface VmDescription {
   readonly globals: readonly GlobalOption[];
   /** parts that are read but not modelled, or taken with an assumption, for the reader */
   readonly notes: readonly string[];
+  /** where -machine default-bus-bypass-iommu=on was given: pcie.0's host bridge then bypasses the vIOMMU */
+  readonly rootBusBypass?: { readonly where: string };
   /** the QEMU version the input itself names (libvirt's log says it), for a hint when --qemu is missing */
   readonly qemuVersionHint?: string;
 }
