@@ -69,3 +69,33 @@ export { knownFailureProperty, type KnownFailureEntry } from './plugins/known-fa
 export { SCHEMA_FILES, formatSchemaErrors, schemaProblems, schemaUrl, validatorFor, type SchemaFile } from './schemas.js';
 export { KIT_NAME, KIT_VERSION } from './version.js';
 export { caseFromJson, caseToJson, describeOutcome, outcomeProblems, sameOutcome, type CaseJson } from './plugins/wire.js';
+export { buildInputArb, exprArb, exprText, generatedRulesBuildArb, ruleSetArb, ruleSetText, seedRulesBuildArb, SEED_SYMBOLS, UNDECLARED_SYMBOL, type RuleClause, type RuleSet } from './arbitraries/kconfig-rules.js';
+export {
+  copyResolution,
+  describeFailedResolverCall,
+  inProcessResolver,
+  inputMutation,
+  isResolverPlugin,
+  judgeResolution,
+  resolutionProblems,
+  resolverShapeProblems,
+  type FailedCall,
+  type ResolverHandle,
+  type ResolverInvocation,
+} from './plugins/resolver-invocation.js';
+export { RESOLVER_PROPERTY_SPECS } from './properties/kconfig-resolver/catalog.js';
+export { resolverContract } from './properties/kconfig-resolver/contract.js';
+export { generatedBuilds } from './properties/kconfig-resolver/generated-builds.js';
+export { generatedRules } from './properties/kconfig-resolver/generated-rules.js';
+export { seedBuildInputs, seedBuilds } from './properties/kconfig-resolver/seed-builds.js';
+export {
+  RESOLVER_PROPERTY_IDS,
+  isResolverPropertyId,
+  type LabelledInput,
+  type ResolverContext,
+  type ResolverPropertyId,
+  type ResolverPropertySpec,
+} from './properties/kconfig-resolver/resolver-property.js';
+export { openResolver, runResolverConformance, runResolverProperty, type ResolverConformanceOptions, type ResolverInput, type ResolverProgressEvent } from './run/resolver-runner.js';
+export { formatResolverReport } from './run/format-resolver-report.js';
+export type { ResolverPropertyFailure, ResolverPropertyResult, ResolverReport } from './run/resolver-report.js';
