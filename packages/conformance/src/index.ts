@@ -32,9 +32,35 @@ export {
   processGroupRegistry,
   type ProcessGroupRegistry,
 } from './plugins/process-groups.js';
-export { describeCommand, processPlugin, type ProcessCommand, type ProcessPluginHandle, type ProcessPluginOptions } from './plugins/process-plugin.js';
+export {
+  describeCommand,
+  openProcessPlugin,
+  processPlugin,
+  processResolver,
+  type ProcessCommand,
+  type ProcessPluginHandle,
+  type ProcessPluginOf,
+  type ProcessPluginOptions,
+  type ProcessResolverHandle,
+} from './plugins/process-plugin.js';
 export { workerFromModule } from './plugins/worker-bridge.js';
-export { KIT_HELLO, PROTOCOL_VERSION, decodeAnswer, decodeHello, encodeRequest, type DecodedAnswer, type PluginHello } from './plugins/protocol.js';
+export {
+  KIT_HELLO,
+  PROTOCOL_VERSION,
+  SUPPORTED_PROTOCOLS,
+  decodeAnswer,
+  decodeHello,
+  decodeResolutionAnswer,
+  encodeKconfigRequest,
+  encodeRequest,
+  helloKind,
+  type CheckerHello,
+  type DecodedAnswer,
+  type DecodedResolution,
+  type PluginHello,
+  type PluginKind,
+  type ResolverHello,
+} from './plugins/protocol.js';
 export { PROPERTY_SPECS } from './properties/catalog.js';
 export { contract } from './properties/contract.js';
 export { FIRST_STAGE_REJECTION, finalRejection } from './properties/final-rejection.js';
