@@ -2,7 +2,23 @@ import { statSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { PROFILES, hasVtdAccel, type ProfileId } from '@hiodkit/core';
-import { conformanceRun, defaultSeed, formatReport, parseKnownFailureOption, type PluginInput, processPlugin, PROPERTY_IDS, runConformance, SEED_MAX, SEED_MIN } from '@hiodkit/conformance';
+import {
+  conformanceRun,
+  defaultSeed,
+  formatReport,
+  formatResolverReport,
+  openProcessPlugin,
+  parseKnownFailureOption,
+  type PluginInput,
+  PROPERTY_IDS,
+  RESOLVER_PROPERTY_IDS,
+  type ResolverHandle,
+  type ResolverReport,
+  runConformance,
+  runResolverConformance,
+  SEED_MAX,
+  SEED_MIN,
+} from '@hiodkit/conformance';
 import { STUB_PLUGINS } from '@hiodkit/stub';
 import { VTD_PLUGINS } from '@hiodkit/vtd';
 import { choiceOption, integerOption, parseOptions, splitCommandLine } from './args.js';
@@ -21,7 +37,9 @@ export const CONFORM_HELP = `Usage: hiodkit conform [--plugin FILE [--export NAM
 Runs the conformance kit on a checker plugin and prints a report: a line per
 property, the shrunk counterexample of each failure, row coverage and time.
 With no plugin, runs it on the built-in checkers (vtd accel and stub) at every
-profile, or at --profile; the stub exists from the seed on.
+profile, or at --profile; the stub exists from the seed on. An --exec plugin
+whose hello says kind "kconfig-resolver" (protocol 2) is judged as a Kconfig
+resolver against minikconf instead: ${RESOLVER_PROPERTY_IDS.join(', ')}.
 
   --plugin FILE       an ES module exporting a plugin (default export, or
                       "plugin", or --export NAME); runs in a worker thread;
@@ -43,7 +61,7 @@ profile, or at --profile; the stub exists from the seed on.
                       first: XFAIL while it fails, XPASS (exit 1) once it passes
   --json FILE         write the run as JSON, one document whatever the number
                       of plugins (@hiodkit/conformance schemas/run.schema.json)
-  --junit FILE        write JUnit XML, a testsuite per plugin
+  --junit FILE        write JUnit XML, a testsuite per checker plugin
   --html FILE         write one self-contained HTML page: the plugin x property
                       matrix, row coverage, each counterexample with QEMU's
                       outcome beside the plugin's and the command replaying it
@@ -67,6 +85,30 @@ Exit codes:
   2  bad usage or bad input, including a plugin that cannot be loaded, or an
      output file that cannot be written
   3  an internal error in hiodkit (please report it)`;
+
+/** The run's options as a Kconfig resolver takes them; what only a checker has is refused before it runs. */
+function resolverOptions(
+  resolver: ResolverHandle,
+  options: { readonly numRuns?: number; readonly seed: number; readonly timeLimitMs?: number; readonly path?: string; readonly knownFailures?: unknown },
+  values: { readonly profile?: string | undefined; readonly property?: string[] | undefined },
+  outputs: Record<'json' | 'junit' | 'html', Output | undefined>,
+) {
+  const refuse = (what: string) => {
+    resolver.close();
+    throw new UsageError(`${what}: ${JSON.stringify(resolver.name)} is a Kconfig resolver (its hello says kind "kconfig-resolver")`, 'conform');
+  };
+  if (values.profile !== undefined) refuse('--profile is a checker\'s QEMU revision');
+  if (options.knownFailures !== undefined) refuse('--known-failure lists a checker\'s known failures');
+  if (outputs.junit !== undefined || outputs.html !== undefined) refuse('--junit and --html report checkers; write a resolver\'s run with --json');
+  const { numRuns, seed, timeLimitMs, path } = options;
+  return {
+    seed,
+    ...(numRuns !== undefined ? { numRuns } : {}),
+    ...(timeLimitMs !== undefined ? { timeLimitMs } : {}),
+    ...(path !== undefined ? { path } : {}),
+    ...(values.property !== undefined ? { properties: expandPropertyGlobs(values.property, RESOLVER_PROPERTY_IDS) } : {}),
+  };
+}
 
 /** Where an output goes: stdout for `-`, else a file whose path is resolved and refused before the run if it could not be written. */
 type Output = { readonly option: string } & ({ readonly to: 'stdout' } | { readonly to: 'file'; readonly path: string });
@@ -154,19 +196,25 @@ export function conformCommand(argv: readonly string[], io: CliIo): number {
     ...(numRuns !== undefined ? { numRuns } : {}),
     seed,
     ...(timeLimitMs !== undefined ? { timeLimitMs } : {}),
-    ...(values.property !== undefined ? { properties: expandPropertyGlobs(values.property) } : {}),
     ...(values.path !== undefined ? { path: values.path } : {}),
     ...(values['known-failure'] !== undefined ? { knownFailures: values['known-failure'].map(parseKnownFailureOption) } : {}),
   };
 
-  const targets: { label: string; input: () => PluginInput; replay: readonly string[]; profile?: ProfileId }[] = [];
+  // globs expand against the IDs of the kind each plugin turns out to be
+  const checkerOptions = () => ({ ...options, ...(values.property !== undefined ? { properties: expandPropertyGlobs(values.property) } : {}) });
+  const targets: { label: string; input: () => PluginInput | { readonly resolver: ResolverHandle }; replay: readonly string[]; profile?: ProfileId }[] = [];
   if (values.plugin !== undefined) {
     const module = resolve(io.cwd, values.plugin);
     const replay = ['--plugin', values.plugin, ...(values.export !== undefined ? ['--export', values.export] : [])];
     targets.push({ label: module, input: () => ({ module, ...(values.export !== undefined ? { export: values.export } : {}) }), replay });
   } else if (values.exec !== undefined) {
     const [command = '', ...args] = splitCommandLine(values.exec);
-    targets.push({ label: values.exec, input: () => processPlugin({ command, args, cwd: io.cwd }, { timeLimitMs: timeLimitMs ?? 1000 }), replay: ['--exec', values.exec] });
+    const opener = () => {
+      // the hello says which kind it is
+      const opened = openProcessPlugin({ command, args, cwd: io.cwd }, { timeLimitMs: timeLimitMs ?? 1000 });
+      return opened.kind === 'checker' ? opened.handle : { resolver: opened.handle };
+    };
+    targets.push({ label: values.exec, input: opener, replay: ['--exec', values.exec] });
   } else {
     const which = builtin ?? 'all';
     for (const p of profile !== undefined ? [profile] : PROFILES) {
@@ -179,13 +227,26 @@ export function conformCommand(argv: readonly string[], io: CliIo): number {
 
   const start = new Date();
   const runs: PluginRun[] = [];
+  const resolverReports: ResolverReport[] = [];
   for (const target of targets) {
     const progress = progressLine(io, target.label);
     const input = target.input();
+    if ('resolver' in input) {
+      let result;
+      try {
+        result = runResolverConformance(input.resolver, resolverOptions(input.resolver, options, values, outputs));
+      } finally {
+        progress.done();
+        input.resolver.close();
+      }
+      resolverReports.push(result);
+      report.write(`${formatResolverReport(result, { style, replay: replayCommand([...target.replay, ...runWords]) })}\n\n`);
+      continue;
+    }
     const startedAt = new Date();
     let result;
     try {
-      result = runConformance(input, { ...options, ...(profile !== undefined ? { profile } : {}), ...(progress.onProgress ? { onProgress: progress.onProgress } : {}) });
+      result = runConformance(input, { ...checkerOptions(), ...(profile !== undefined ? { profile } : {}), ...(progress.onProgress ? { onProgress: progress.onProgress } : {}) });
     } finally {
       progress.done();
       // a handle opened here (--exec) is closed here; runConformance closes what it opens itself
@@ -194,7 +255,7 @@ export function conformCommand(argv: readonly string[], io: CliIo): number {
     runs.push({ report: result, startedAt, replay: [...target.replay, ...runWords] });
     report.write(`${formatReport(result, { style, replay: replayCommand([...target.replay, ...runWords]) })}\n\n`);
   }
-  const reports = runs.map((r) => r.report);
+  const reports = [...runs.map((r) => r.report), ...resolverReports];
   const run = conformanceRun(reports, { seed, start, end: new Date() });
   if (outputs.json) write(outputs.json, `${JSON.stringify(run, null, 2)}\n`, io);
   if (outputs.junit) write(outputs.junit, junitXml(runs, hostname()), io);

@@ -11,7 +11,7 @@ function globRegExp(glob: string): RegExp {
  * --property values as property IDs: a glob becomes the IDs it matches, and one that matches none is
  * an error listing them; a plain ID is passed on as it is, for the kit to refuse if it is unknown.
  */
-export function expandPropertyGlobs(values: readonly string[]): string[] {
+export function expandPropertyGlobs(values: readonly string[], known: readonly string[] = PROPERTY_IDS): string[] {
   const ids = new Set<string>();
   for (const value of values) {
     if (!value.includes('*')) {
@@ -19,8 +19,8 @@ export function expandPropertyGlobs(values: readonly string[]): string[] {
       continue;
     }
     const re = globRegExp(value);
-    const matched = PROPERTY_IDS.filter((id) => re.test(id));
-    if (matched.length === 0) throw new UsageError(`--property ${quoted(value)} matches no property ID (known: ${PROPERTY_IDS.join(', ')})`);
+    const matched = known.filter((id) => re.test(id));
+    if (matched.length === 0) throw new UsageError(`--property ${quoted(value)} matches no property ID (known: ${known.join(', ')})`);
     for (const id of matched) ids.add(id);
   }
   return [...ids];

@@ -416,7 +416,7 @@ export const BAD_INPUT_CASES: readonly BadInputCase[] = [
 
   // ----- protocol -----
   execCase('protocol-hello-not-json', 'the hello is not JSON', 'hello-not-json.mjs', 2, ['its hello (stdout line 1)', 'is not JSON'], [], { spawn: true }),
-  execCase('protocol-wrong-version', 'the hello speaks protocol 2', 'wrong-protocol.mjs', 2, ['protocol 2', 'this kit speaks protocol 1 only']),
+  execCase('protocol-wrong-version', 'the hello speaks protocol 3', 'wrong-protocol.mjs', 2, ['protocol 3', 'this kit speaks protocols 1 and 2 only']),
   execCase('protocol-exits-before-hello', 'the plugin exits before its hello', 'exits-early.mjs', 2, ['exited with code 7 before sending its hello', 'cannot open /dev/iommu']),
   execCase('protocol-crashes-before-hello', 'the plugin dies of an uncaught exception before its hello', 'crashes-before-hello.mjs', 2, ['exited with code 1 before sending its hello', 'cannot parse the config file']),
   execCase('protocol-hello-invalid', 'the hello lacks implements', 'hello-no-implements.mjs', 2, ['hello', "must have required property 'implements'"]),

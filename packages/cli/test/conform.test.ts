@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { PROPERTY_IDS, schemaProblems, type ConformanceRun } from '@hiodkit/conformance';
+import { PROPERTY_IDS, schemaProblems, type ConformanceReport, type ConformanceRun } from '@hiodkit/conformance';
 import { FIXTURES, hasStackTrace, makeTempDir, removeTempDir, run, runBin, type RunResult } from './helpers.js';
 import { WRONG_MESSAGE } from './fixtures/wrong-type-message.js';
 import { junitSchemaErrors } from './xmllint.js';
@@ -54,7 +54,7 @@ describe('conform --builtin', () => {
     expect(schemaProblems('run.schema.json', doc, 'run')).toEqual([]);
     expect(doc).toMatchObject({ hiodkit: 'conformance-run', version: 1, conformant: true, runInfo: { seed: 7, node: process.version } });
     expect(doc.reports).toHaveLength(1);
-    const [report] = doc.reports;
+    const [report] = doc.reports as ConformanceReport[];
     expect(report?.profile).toBe('seed');
     expect(report?.options).toMatchObject({ seed: 7, numRuns: 50 });
     expect(report?.properties.map((p) => p.id)).toEqual([...PROPERTY_IDS]);

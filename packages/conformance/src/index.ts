@@ -32,9 +32,35 @@ export {
   processGroupRegistry,
   type ProcessGroupRegistry,
 } from './plugins/process-groups.js';
-export { describeCommand, processPlugin, type ProcessCommand, type ProcessPluginHandle, type ProcessPluginOptions } from './plugins/process-plugin.js';
+export {
+  describeCommand,
+  openProcessPlugin,
+  processPlugin,
+  processResolver,
+  type ProcessCommand,
+  type ProcessPluginHandle,
+  type ProcessPluginOf,
+  type ProcessPluginOptions,
+  type ProcessResolverHandle,
+} from './plugins/process-plugin.js';
 export { workerFromModule } from './plugins/worker-bridge.js';
-export { KIT_HELLO, PROTOCOL_VERSION, decodeAnswer, decodeHello, encodeRequest, type DecodedAnswer, type PluginHello } from './plugins/protocol.js';
+export {
+  KIT_HELLO,
+  PROTOCOL_VERSION,
+  SUPPORTED_PROTOCOLS,
+  decodeAnswer,
+  decodeHello,
+  decodeResolutionAnswer,
+  encodeKconfigRequest,
+  encodeRequest,
+  helloKind,
+  type CheckerHello,
+  type DecodedAnswer,
+  type DecodedResolution,
+  type PluginHello,
+  type PluginKind,
+  type ResolverHello,
+} from './plugins/protocol.js';
 export { PROPERTY_SPECS } from './properties/catalog.js';
 export { contract } from './properties/contract.js';
 export { FIRST_STAGE_REJECTION, finalRejection } from './properties/final-rejection.js';
@@ -69,3 +95,33 @@ export { knownFailureProperty, type KnownFailureEntry } from './plugins/known-fa
 export { SCHEMA_FILES, formatSchemaErrors, schemaProblems, schemaUrl, validatorFor, type SchemaFile } from './schemas.js';
 export { KIT_NAME, KIT_VERSION } from './version.js';
 export { caseFromJson, caseToJson, describeOutcome, outcomeProblems, sameOutcome, type CaseJson } from './plugins/wire.js';
+export { buildInputArb, exprArb, exprText, generatedRulesBuildArb, ruleSetArb, ruleSetText, seedRulesBuildArb, SEED_SYMBOLS, UNDECLARED_SYMBOL, type RuleClause, type RuleSet } from './arbitraries/kconfig-rules.js';
+export {
+  copyResolution,
+  describeFailedResolverCall,
+  inProcessResolver,
+  inputMutation,
+  isResolverPlugin,
+  judgeResolution,
+  resolutionProblems,
+  resolverShapeProblems,
+  type FailedCall,
+  type ResolverHandle,
+  type ResolverInvocation,
+} from './plugins/resolver-invocation.js';
+export { RESOLVER_PROPERTY_SPECS } from './properties/kconfig-resolver/catalog.js';
+export { resolverContract } from './properties/kconfig-resolver/contract.js';
+export { generatedBuilds } from './properties/kconfig-resolver/generated-builds.js';
+export { generatedRules } from './properties/kconfig-resolver/generated-rules.js';
+export { seedBuildInputs, seedBuilds } from './properties/kconfig-resolver/seed-builds.js';
+export {
+  RESOLVER_PROPERTY_IDS,
+  isResolverPropertyId,
+  type LabelledInput,
+  type ResolverContext,
+  type ResolverPropertyId,
+  type ResolverPropertySpec,
+} from './properties/kconfig-resolver/resolver-property.js';
+export { openResolver, runResolverConformance, runResolverProperty, type ResolverConformanceOptions, type ResolverInput, type ResolverProgressEvent } from './run/resolver-runner.js';
+export { formatResolverReport } from './run/format-resolver-report.js';
+export type { ResolverPropertyFailure, ResolverPropertyResult, ResolverReport } from './run/resolver-report.js';

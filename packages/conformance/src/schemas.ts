@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 
 /** The JSON schemas that ship with the kit, by file name under `schemas/`; run.schema.json also stands alone. */
-export const SCHEMA_FILES = ['case.schema.json', 'outcome.schema.json', 'reference.schema.json', 'report.schema.json', 'run.schema.json', 'protocol-hello.schema.json', 'protocol-request.schema.json', 'protocol-response.schema.json'] as const;
+export const SCHEMA_FILES = ['case.schema.json', 'outcome.schema.json', 'reference.schema.json', 'report.schema.json', 'run.schema.json', 'protocol-hello.schema.json', 'protocol-request.schema.json', 'protocol-response.schema.json', 'kconfig-input.schema.json', 'kconfig-resolution.schema.json', 'resolver-report.schema.json', 'protocol-kconfig-request.schema.json', 'protocol-resolution.schema.json'] as const;
 export type SchemaFile = (typeof SCHEMA_FILES)[number];
 
 export function schemaUrl(file: SchemaFile): URL {

@@ -242,7 +242,7 @@ describe('a failed handshake is a PluginLoadError with a one-line reason', () =>
   const prefix = (mode: string) => `plugin ${process.execPath} ${join(FIXTURES, 'bad-hello.mjs')} ${mode}: `;
 
   it.each([
-    ['a different protocol number', 'protocol', /it speaks protocol 2, but this kit speaks protocol 1 only/],
+    ['a protocol number the kit does not speak', 'protocol', /it speaks protocol 3, but this kit speaks protocols 1 and 2 only/],
     ['a hello that is not JSON', 'not-json', /its hello \(stdout line 1\) is not JSON \(Unexpected token .*\): "hello, kit!"/],
     ['an invalid hello', 'invalid', /its hello \(stdout line 1\) is invalid: hello\.implements\.kconfig\.VTD_ACCEL: must be boolean: ".*"/],
     ['exiting before the hello', 'exit', /it exited with code 4 before sending its hello \(stderr: "cannot open \/etc\/my-plugin\.conf"\)/],

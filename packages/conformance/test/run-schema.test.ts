@@ -3,7 +3,9 @@ import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { stubPlugin } from '@hiodkit/stub';
 import { vtdPlugin } from '@hiodkit/vtd';
-import { conformanceRun, runConformance, schemaProblems } from '../src/index.js';
+import { MINIKCONF_RESOLVER } from '@hiodkit/core';
+import { conformanceRun, runConformance, runResolverConformance, schemaProblems } from '../src/index.js';
+import { BROKEN_RESOLVERS } from './broken/kconfig-resolvers.js';
 import { seedChecker } from './broken/seed-checker.js';
 import { RUN_SCHEMA_URL, bundledText } from './bundle-run-schema.js';
 
@@ -39,9 +41,23 @@ describe('schemas/run.schema.json', () => {
 
   it('alone, in a fresh strict Ajv, compiles and accepts a real run document', () => {
     expect(run.reports.map((r) => r.conformant)).toEqual([true, true, false]);
-    expect(run.reports[2]?.properties.find((p) => p.id === 'table-equivalence')?.failure?.cases.length).toBeGreaterThan(0);
+    expect(reports[2]?.properties.find((p) => p.id === 'table-equivalence')?.failure?.cases.length).toBeGreaterThan(0);
     const validate = new Ajv({ allErrors: true, strict: true }).compile(JSON.parse(committed) as object);
     expect(validate(JSON.parse(JSON.stringify(run))), JSON.stringify(validate.errors)).toBe(true);
+  });
+
+  it('accepts Kconfig resolver reports beside checker reports, a failing one with its counterexample input', () => {
+    const broken = BROKEN_RESOLVERS.find((b) => b.id === 'imply-as-select')?.resolver ?? MINIKCONF_RESOLVER;
+    const resolverReports = [MINIKCONF_RESOLVER, broken].map((r) => runResolverConformance(r, { seed: 11, numRuns: 20 }));
+    const mixed = conformanceRun([reports[0], ...resolverReports].filter((r) => r !== undefined), { seed: 11, start, end: new Date() });
+    expect(mixed.reports.map((r) => r.conformant)).toEqual([true, true, false]);
+    const validate = new Ajv({ allErrors: true, strict: true }).compile(JSON.parse(committed) as object);
+    expect(validate(JSON.parse(JSON.stringify(mixed))), JSON.stringify(validate.errors)).toBe(true);
+    const bad = JSON.parse(JSON.stringify(mixed)) as { reports: { properties: { failure?: { inputs: { input: { mak: unknown } }[] } }[] }[] };
+    const failure = bad.reports[2]?.properties.find((p) => p.failure)?.failure;
+    if (!failure?.inputs[0]) throw new Error('no counterexample in the resolver report');
+    failure.inputs[0].input.mak = { VTD: 'y' };
+    expect(validate(bad)).toBe(false);
   });
 
   it('refuses a counterexample whose case breaks case.schema.json, and a document with no reports', () => {

@@ -6,6 +6,7 @@ export * from './guest.js';
 export * from './host-device.js';
 export * from './input-error.js';
 export * from './integers.js';
+export * from './kconfig-resolver.js';
 export * from './kconfig.js';
 export * from './minikconf.js';
 export * from './outcome.js';

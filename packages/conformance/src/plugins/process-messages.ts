@@ -2,7 +2,7 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { Invocation } from './invocation.js';
 import type { PluginHello } from './protocol.js';
-import type { CaseJson } from './wire.js';
+import type { ResolverInvocation } from './resolver-invocation.js';
 import type { ProcessGroupSlot } from './process-groups.js';
 
 export interface ProcessWorkerData {
@@ -18,13 +18,16 @@ export interface ProcessWorkerData {
   readonly stderrLines: number;
 }
 
-/** What the main thread sends. */
-export type ToWorker = { readonly kind: 'call'; readonly cases: readonly CaseJson[]; readonly timeLimitMs: number } | { readonly kind: 'close' };
+/** What the main thread sends: each request's members after its id, as JSON text (protocol.ts writes them). */
+export type ToWorker = { readonly kind: 'call'; readonly requests: readonly string[]; readonly timeLimitMs: number } | { readonly kind: 'close' };
+
+/** One request's result: an Outcome from a checker, a resolution from a resolver, or how the call failed. */
+export type CallResult = Invocation | ResolverInvocation;
 
 /** What the worker answers. */
 export type FromWorker =
   | { readonly kind: 'ready'; readonly hello: PluginHello }
   | { readonly kind: 'load-error'; readonly error: string }
-  | { readonly kind: 'results'; readonly results: readonly Invocation[] }
+  | { readonly kind: 'results'; readonly results: readonly CallResult[] }
   | { readonly kind: 'closed'; readonly exit: string };
 

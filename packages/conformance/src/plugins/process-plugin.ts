@@ -1,13 +1,33 @@
-import type { PluginDeclaration } from '@hiodkit/core';
+import type { KconfigResolverInput, PluginDeclaration } from '@hiodkit/core';
 import type { Invocation, PluginHandle } from './invocation.js';
 import { PluginLoadError } from './plugin-module.js';
 import type { Case } from '../oracle/predicates.js';
 import { claimSlot, endGroupIn, groupIn, releaseSlot, type ProcessGroupSlot } from './process-groups.js';
-import type { FromWorker, ProcessWorkerData, ToWorker } from './process-messages.js';
+import type { CallResult, FromWorker, ProcessWorkerData, ToWorker } from './process-messages.js';
+import { caseRequestBody, kconfigRequestBody, type CheckerHello, type PluginHello } from './protocol.js';
+import type { ResolverHandle, ResolverInvocation } from './resolver-invocation.js';
 import { caseToJson } from './wire.js';
 import { startWorker, stopWorker, waitForWorker, type WorkerLink } from './worker-bridge.js';
 
-export { KIT_HELLO, KIT_HELLO_LINE, PROTOCOL_VERSION, decodeAnswer, decodeHello, encodeRequest, quoteLine, type DecodedAnswer, type PluginHello } from './protocol.js';
+export {
+  KIT_HELLO,
+  KIT_HELLO_LINE,
+  PROTOCOL_VERSION,
+  SUPPORTED_PROTOCOLS,
+  decodeAnswer,
+  decodeHello,
+  decodeResolutionAnswer,
+  encodeKconfigRequest,
+  encodeRequest,
+  helloKind,
+  quoteLine,
+  type CheckerHello,
+  type DecodedAnswer,
+  type DecodedResolution,
+  type PluginHello,
+  type PluginKind,
+  type ResolverHello,
+} from './protocol.js';
 
 /** A plugin program: run directly, without a shell. */
 export interface ProcessCommand {
@@ -36,6 +56,17 @@ export interface ProcessPluginHandle extends PluginHandle {
   /** After close(): how the plugin process ended, e.g. `exited with code 0`. */
   readonly exitStatus: string | undefined;
 }
+
+/** A Kconfig resolver handle for a plugin process. */
+export interface ProcessResolverHandle extends ResolverHandle {
+  /** The pid of the plugin process most recently started, or undefined when none runs. */
+  readonly pid: number | undefined;
+  /** After close(): how the plugin process ended. */
+  readonly exitStatus: string | undefined;
+}
+
+/** A plugin process of either kind, as its hello said. */
+export type ProcessPluginOf = { readonly kind: 'checker'; readonly handle: ProcessPluginHandle } | { readonly kind: 'kconfig-resolver'; readonly handle: ProcessResolverHandle };
 
 /** Time allowed for the worker thread itself to boot (tsx compiles it when running from source). */
 const WORKER_BOOT_MS = 30_000;
@@ -95,13 +126,17 @@ export function describeCommand(command: ProcessCommand): string {
   return [command.command, ...(command.args ?? [])].map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : JSON.stringify(a))).join(' ');
 }
 
-/**
- * Runs a checker plugin as a separate program speaking the JSON-lines protocol of PROTOCOL.md
- * (version 1) on its stdin and stdout, and calls it synchronously. A worker thread owns the process:
- * it matches answers to requests by id, kills and restarts the plugin when an answer is late, and
- * turns every kind of misbehaviour into an Invocation. A failed handshake throws PluginLoadError.
- */
-export function processPlugin(command: ProcessCommand, options: ProcessPluginOptions): ProcessPluginHandle {
+/** A plugin process after its handshake: request bodies in, one result each out. */
+interface Connection {
+  readonly hello: PluginHello;
+  call(requests: readonly string[]): CallResult[];
+  readonly pid: number | undefined;
+  readonly exitStatus: string | undefined;
+  close(): void;
+}
+
+/** Starts the plugin and does the handshake; a failed handshake throws PluginLoadError. */
+function connect(command: ProcessCommand, options: ProcessPluginOptions): Connection {
   const settings = {
     startupTimeoutMs: options.startupTimeoutMs ?? 10_000,
     maxLineBytes: options.maxLineBytes ?? 1 << 20,
@@ -128,20 +163,20 @@ export function processPlugin(command: ProcessCommand, options: ProcessPluginOpt
     return again.ok ? r : `the plugin could not be restarted: ${again.reason}`;
   };
 
-  const invokeBatch = (cases: readonly Case[]): Invocation[] => {
-    if (cases.length === 0) return [];
-    if (closed) return cases.map(() => ({ kind: 'crashed', detail: 'the plugin handle was closed' }));
+  const call = (requests: readonly string[]): CallResult[] => {
+    if (requests.length === 0) return [];
+    if (closed) return requests.map(() => ({ kind: 'crashed', detail: 'the plugin handle was closed' }));
     if (running === undefined) {
       const r = reboot();
-      if (typeof r === 'string') return cases.map(() => ({ kind: 'crashed', detail: r }));
+      if (typeof r === 'string') return requests.map(() => ({ kind: 'crashed', detail: r }));
       running = r;
     }
     const current = running;
-    const message: ToWorker = { kind: 'call', cases: cases.map(caseToJson), timeLimitMs: options.timeLimitMs };
+    const message: ToWorker = { kind: 'call', requests, timeLimitMs: options.timeLimitMs };
     current.link.port.postMessage(message);
-    const deadline = settings.startupTimeoutMs + cases.length * options.timeLimitMs + WORKER_GRACE_MS;
+    const deadline = settings.startupTimeoutMs + requests.length * options.timeLimitMs + WORKER_GRACE_MS;
     const answer = waitForWorker<FromWorker>(current.link, deadline);
-    if (answer.kind === 'message' && answer.message.kind === 'results' && answer.message.results.length === cases.length) {
+    if (answer.kind === 'message' && answer.message.kind === 'results' && answer.message.results.length === requests.length) {
       return [...answer.message.results];
     }
     // the worker itself failed: kill the plugin and start over on the next call
@@ -153,14 +188,12 @@ export function processPlugin(command: ProcessCommand, options: ProcessPluginOpt
         : answer.kind === 'exit'
           ? `the kit's process worker exited with code ${answer.code}; the plugin was killed`
           : `the kit's process worker answered ${answer.message.kind} out of turn; the plugin was killed`;
-    return cases.map(() => ({ kind: 'crashed', detail }));
+    return requests.map(() => ({ kind: 'crashed', detail }));
   };
 
   return {
-    name: hello.name,
-    declaration: hello.implements as PluginDeclaration,
-    knownFailures: [...(hello.knownFailures ?? [])],
-    isolation: 'process',
+    hello,
+    call,
     get exitStatus() {
       return exitStatus;
     },
@@ -168,10 +201,6 @@ export function processPlugin(command: ProcessCommand, options: ProcessPluginOpt
       const pid = running === undefined ? 0 : groupIn(group);
       return pid > 0 ? pid : undefined;
     },
-    invoke(c: Case): Invocation {
-      return invokeBatch([c])[0] as Invocation;
-    },
-    invokeBatch,
     close() {
       if (closed) return;
       closed = true;
@@ -191,4 +220,77 @@ export function processPlugin(command: ProcessCommand, options: ProcessPluginOpt
       releaseSlot(group);
     },
   };
+}
+
+/** A checker's results: the worker gives resolutions only to a resolver. */
+const asInvocation = (r: CallResult): Invocation => (r.kind === 'resolution' ? { kind: 'crashed', detail: 'the kit read a resolution from a checker (a kit bug)' } : r);
+const asResolverInvocation = (r: CallResult): ResolverInvocation => (r.kind === 'outcome' ? { kind: 'crashed', detail: 'the kit read an outcome from a resolver (a kit bug)' } : r);
+
+function checkerHandle(connection: Connection, hello: CheckerHello): ProcessPluginHandle {
+  const invokeBatch = (cases: readonly Case[]): Invocation[] => connection.call(cases.map((c) => caseRequestBody(caseToJson(c)))).map(asInvocation);
+  return {
+    name: hello.name,
+    declaration: hello.implements as PluginDeclaration,
+    knownFailures: [...(hello.knownFailures ?? [])],
+    isolation: 'process',
+    get exitStatus() {
+      return connection.exitStatus;
+    },
+    get pid() {
+      return connection.pid;
+    },
+    invoke(c: Case): Invocation {
+      return invokeBatch([c])[0] as Invocation;
+    },
+    invokeBatch,
+    close: () => connection.close(),
+  };
+}
+
+function resolverHandle(connection: Connection): ProcessResolverHandle {
+  return {
+    kind: 'kconfig-resolver',
+    name: connection.hello.name,
+    isolation: 'process',
+    get exitStatus() {
+      return connection.exitStatus;
+    },
+    get pid() {
+      return connection.pid;
+    },
+    invoke(input: KconfigResolverInput): ResolverInvocation {
+      return asResolverInvocation(connection.call([kconfigRequestBody(input)])[0] as CallResult);
+    },
+    close: () => connection.close(),
+  };
+}
+
+/**
+ * Runs a plugin program speaking the JSON-lines protocol of PROTOCOL.md (version 2, or a checker's
+ * version 1) on its stdin and stdout, as the kind its hello says. A worker thread owns the process:
+ * it matches answers to requests by id, kills and restarts the plugin when an answer is late, and
+ * turns every kind of misbehaviour into a result. A failed handshake throws PluginLoadError.
+ */
+export function openProcessPlugin(command: ProcessCommand, options: ProcessPluginOptions): ProcessPluginOf {
+  const connection = connect(command, options);
+  const hello = connection.hello;
+  return hello.kind === 'kconfig-resolver' ? { kind: 'kconfig-resolver', handle: resolverHandle(connection) } : { kind: 'checker', handle: checkerHandle(connection, hello) };
+}
+
+/** Closes a plugin of the other kind and says what it is. */
+function wrongKind(opened: ProcessPluginOf, wanted: string, command: ProcessCommand): never {
+  opened.handle.close();
+  throw new PluginLoadError(`plugin ${describeCommand(command)}: its hello says it is a ${opened.kind}, not a ${wanted}`);
+}
+
+/** A checker plugin process (see openProcessPlugin); a Kconfig resolver's hello is refused with PluginLoadError. */
+export function processPlugin(command: ProcessCommand, options: ProcessPluginOptions): ProcessPluginHandle {
+  const opened = openProcessPlugin(command, options);
+  return opened.kind === 'checker' ? opened.handle : wrongKind(opened, 'checker', command);
+}
+
+/** A Kconfig resolver plugin process (see openProcessPlugin); a checker's hello is refused with PluginLoadError. */
+export function processResolver(command: ProcessCommand, options: ProcessPluginOptions): ProcessResolverHandle {
+  const opened = openProcessPlugin(command, options);
+  return opened.kind === 'kconfig-resolver' ? opened.handle : wrongKind(opened, 'kconfig-resolver', command);
 }

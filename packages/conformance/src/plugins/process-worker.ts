@@ -3,11 +3,9 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { workerData } from 'node:worker_threads';
 import { isStackFrame } from './plugin-text.js';
-import type { Invocation } from './invocation.js';
 import { SPAWNING, groupIn, killGroup, recordGroup } from './process-groups.js';
-import type { FromWorker, ProcessWorkerData, ToWorker } from './process-messages.js';
-import { KIT_HELLO_LINE, decodeAnswer, decodeHello, quoteLine, type PluginHello } from './protocol.js';
-import type { CaseJson } from './wire.js';
+import type { CallResult, FromWorker, ProcessWorkerData, ToWorker } from './process-messages.js';
+import { KIT_HELLO_LINE, decodeAnswer, decodeHello, decodeResolutionAnswer, helloKind, quoteLine, type PluginHello } from './protocol.js';
 import { signalling } from './worker-signal.js';
 
 const { port, flag, group, command, args, cwd, startupTimeoutMs, maxLineBytes, stderrLines } = workerData as ProcessWorkerData;
@@ -197,12 +195,14 @@ let starting: Promise<Started> | undefined;
 /** Set when a restart failed: every later call is answered with it at once. */
 let dead: string | undefined;
 /** Something the plugin did while no request was outstanding, reported on the next call. */
-let idleFault: Invocation | undefined;
+let idleFault: CallResult | undefined;
 let nextId = 1;
+/** Whether the plugin's hello said it is a Kconfig resolver: its answers carry resolutions, not outcomes. */
+let resolver = false;
 
 interface ActiveCall {
   readonly child: Child;
-  readonly results: (Invocation | undefined)[];
+  readonly results: (CallResult | undefined)[];
   /** id → index into results */
   readonly pending: Map<number, number>;
   readonly start: number;
@@ -212,7 +212,7 @@ interface ActiveCall {
   /** The limit passed while an answer line was still arriving, and the call was given one more limit for it. */
   extended: boolean;
   readonly timeLimitMs: number;
-  readonly done: (results: Invocation[]) => void;
+  readonly done: (results: CallResult[]) => void;
 }
 let call: ActiveCall | undefined;
 
@@ -282,7 +282,7 @@ function finishCall(a: ActiveCall): void {
 }
 
 /** Answers every outstanding request of the call with `inv` and ends the call. */
-function failRest(a: ActiveCall, inv: (elapsedMs: number) => Invocation): void {
+function failRest(a: ActiveCall, inv: (elapsedMs: number) => CallResult): void {
   const now = performance.now();
   for (const index of a.pending.values()) a.results[index] = inv(now - a.start);
   a.pending.clear();
@@ -325,7 +325,7 @@ function onLine(c: Child, ev: LineEvent): void {
     failRest(a, (elapsedMs) => ({ kind: 'invalid', value: ev.value, problems: [ev.problem], elapsedMs }));
     return;
   }
-  const d = decodeAnswer(ev.text, ev.n);
+  const d = resolver ? decodeResolutionAnswer(ev.text, ev.n) : decodeAnswer(ev.text, ev.n);
   if (d.kind === 'garbage') {
     discard(c);
     failRest(a, (elapsedMs) => ({ kind: 'invalid', value: d.value, problems: d.problems, elapsedMs }));
@@ -341,7 +341,8 @@ function onLine(c: Child, ev: LineEvent): void {
   const now = performance.now();
   const elapsedMs = now - a.last;
   a.last = now;
-  a.results[index] = d.kind === 'answer' ? { kind: 'outcome', outcome: d.outcome, elapsedMs } : { kind: 'invalid', value: d.value, problems: d.problems, elapsedMs };
+  a.results[index] =
+    d.kind === 'invalid' ? { kind: 'invalid', value: d.value, problems: d.problems, elapsedMs } : 'outcome' in d ? { kind: 'outcome', outcome: d.outcome, elapsedMs } : { kind: 'resolution', resolution: d.resolution, elapsedMs };
   a.pending.delete(d.id);
   a.extended = false;
   if (a.pending.size === 0) finishCall(a);
@@ -372,7 +373,7 @@ async function ready(): Promise<Child | string> {
   }
 }
 
-async function handleCall(cases: readonly CaseJson[], timeLimitMs: number): Promise<Invocation[]> {
+async function handleCall(cases: readonly string[], timeLimitMs: number): Promise<CallResult[]> {
   if (idleFault !== undefined) {
     const fault = idleFault;
     idleFault = undefined;
@@ -384,11 +385,11 @@ async function handleCall(cases: readonly CaseJson[], timeLimitMs: number): Prom
     const now = performance.now();
     const a: ActiveCall = { child: c, results: cases.map(() => undefined), pending: new Map(), start: now, last: now, timer: undefined, extended: false, timeLimitMs, done };
     call = a;
-    const lines = cases.map((json, index) => {
+    const lines = cases.map((body, index) => {
       const id = nextId++;
       a.pending.set(id, index);
-      // written by hand rather than by JSON.stringify({id, ...json}) so that `id` comes first
-      return `{"id":${id},"guest":${JSON.stringify(json.guest)},"device":${JSON.stringify(json.device)}}\n`;
+      // the body comes written by protocol.ts, so that `id` comes first
+      return `{"id":${id},${body}}\n`;
     });
     armTimer(a);
     c.write(lines.join(''));
@@ -425,7 +426,8 @@ if ('error' in first) {
       });
       return;
     }
-    void handleCall(message.cases, message.timeLimitMs).then((results) => reply({ kind: 'results', results }));
+    void handleCall(message.requests, message.timeLimitMs).then((results) => reply({ kind: 'results', results }));
   });
+  resolver = helloKind(first.hello) === 'kconfig-resolver';
   reply({ kind: 'ready', hello: first.hello });
 }

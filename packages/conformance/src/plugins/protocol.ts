@@ -1,24 +1,45 @@
-// The process plugin protocol, version 1 (PROTOCOL.md): the lines the kit writes and how it reads
+// The process plugin protocol, version 2 (PROTOCOL.md): the lines the kit writes and how it reads
 // the plugin's lines. Pure functions: process-plugin.ts and process-worker.ts share them.
-import type { Outcome, PluginDeclaration } from '@hiodkit/core';
+import type { KconfigResolution, KconfigResolverInput, Outcome, PluginDeclaration } from '@hiodkit/core';
 import { schemaProblems } from '../schemas.js';
 import { duplicateKey } from './json-text.js';
 import type { KnownFailureEntry } from './known-failures.js';
 import type { CaseJson } from './wire.js';
 
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
+/** The versions a plugin's hello may say: 1 (a checker, as before kinds) and 2. */
+export const SUPPORTED_PROTOCOLS: readonly number[] = [1, 2];
+
+/** What a process plugin is: a checker (protocol 1, or 2 by default) or a Kconfig resolver (protocol 2). */
+export type PluginKind = 'checker' | 'kconfig-resolver';
 
 /** The kit's hello: the first line it writes to the plugin's stdin. */
 export const KIT_HELLO = { hiodkit: 'hello', protocol: PROTOCOL_VERSION } as const;
 export const KIT_HELLO_LINE = `${JSON.stringify(KIT_HELLO)}\n`;
 
-/** The plugin's hello (schemas/protocol-hello.schema.json). */
-export interface PluginHello {
+/** A checker's hello (schemas/protocol-hello.schema.json): protocol 1 has no kind, protocol 2 may say "checker". */
+export interface CheckerHello {
   readonly hiodkit: 'hello';
-  readonly protocol: number;
+  readonly protocol: 1 | 2;
+  readonly kind?: 'checker';
   readonly name: string;
   readonly implements: PluginDeclaration;
   readonly knownFailures?: readonly KnownFailureEntry[];
+}
+
+/** A Kconfig resolver's hello: protocol 2 only, and no checker declaration. */
+export interface ResolverHello {
+  readonly hiodkit: 'hello';
+  readonly protocol: 2;
+  readonly kind: 'kconfig-resolver';
+  readonly name: string;
+}
+
+/** The plugin's hello (schemas/protocol-hello.schema.json). */
+export type PluginHello = CheckerHello | ResolverHello;
+
+export function helloKind(hello: PluginHello): PluginKind {
+  return hello.kind ?? 'checker';
 }
 
 /** How much of an offending line a message quotes. */
@@ -31,7 +52,22 @@ export function quoteLine(line: string): string {
 
 /** One request line (schemas/protocol-request.schema.json), newline included. */
 export function encodeRequest(id: number, c: CaseJson): string {
-  return `${JSON.stringify({ id, guest: c.guest, device: c.device })}\n`;
+  return `{"id":${id},${caseRequestBody(c)}}\n`;
+}
+
+/** A checker request's members after its id. */
+export function caseRequestBody(c: CaseJson): string {
+  return `"guest":${JSON.stringify(c.guest)},"device":${JSON.stringify(c.device)}`;
+}
+
+/** One Kconfig request line (schemas/protocol-kconfig-request.schema.json), newline included. */
+export function encodeKconfigRequest(id: number, input: KconfigResolverInput): string {
+  return `{"id":${id},${kconfigRequestBody(input)}}\n`;
+}
+
+/** A Kconfig request's members after its id: the input's four fields, and nothing else it may carry. */
+export function kconfigRequestBody(input: KconfigResolverInput): string {
+  return `"kconfig":${JSON.stringify({ rules: input.rules, host: input.host, mak: input.mak, defaultDevices: input.defaultDevices })}`;
 }
 
 function parseJson(text: string): { ok: true; value: unknown } | { ok: false; reason: string } {
@@ -56,13 +92,22 @@ export function decodeHello(line: string, lineNo: number): { ok: true; hello: Pl
   const parsed = parseJson(line);
   if (!parsed.ok) return { ok: false, reason: `${where} is not JSON (${parsed.reason}): ${quoteLine(line)}` };
   const v = parsed.value;
-  if (isObject(v) && v['hiodkit'] === 'hello' && 'protocol' in v && v['protocol'] !== PROTOCOL_VERSION) {
-    return { ok: false, reason: `it speaks protocol ${JSON.stringify(v['protocol'])}, but this kit speaks protocol ${PROTOCOL_VERSION} only` };
+  if (isObject(v) && v['hiodkit'] === 'hello' && 'protocol' in v && !SUPPORTED_PROTOCOLS.includes(v['protocol'] as number)) {
+    return { ok: false, reason: `it speaks protocol ${JSON.stringify(v['protocol'])}, but this kit speaks protocols ${SUPPORTED_PROTOCOLS.join(' and ')} only` };
   }
   const repeated = repeatedKey(line, 'hello');
-  const problems = repeated !== undefined ? [repeated] : schemaProblems('protocol-hello.schema.json', v, 'hello');
+  const kinds = kindProblems(v);
+  const problems = repeated !== undefined ? [repeated] : kinds.length > 0 ? kinds : schemaProblems('protocol-hello.schema.json', v, 'hello');
   if (problems.length > 0) return { ok: false, reason: `${where} is invalid: ${problems.join('; ')}: ${quoteLine(line)}` };
   return { ok: true, hello: v as PluginHello };
+}
+
+/** What the schema would only say as "boolean schema is false": a kind that does not go with the protocol or the fields. */
+function kindProblems(v: unknown): string[] {
+  if (!isObject(v)) return [];
+  if (v['protocol'] === 1 && 'kind' in v) return ['hello.kind: comes with protocol 2; a protocol 1 hello is a checker\'s and has no kind'];
+  if (v['kind'] !== 'kconfig-resolver') return [];
+  return ['implements', 'knownFailures'].filter((k) => k in v).map((k) => `hello.${k}: a kconfig-resolver's hello has no ${k}; it is judged against minikconf, not a checker profile`);
 }
 
 /** What one stdout line after the hello says. */
@@ -92,4 +137,27 @@ export function decodeAnswer(line: string, lineNo: number): DecodedAnswer {
   // a fresh plain copy, as judgeReturned makes for in-process plugins
   const outcome: Outcome = o.ok ? { ok: true } : { ok: false, error: { message: o.error.message, hints: [...o.error.hints] } };
   return { kind: 'answer', id, outcome };
+}
+
+/** What one stdout line of a Kconfig resolver after the hello says. */
+export type DecodedResolution =
+  | { readonly kind: 'answer'; readonly id: number; readonly resolution: KconfigResolution }
+  | Exclude<DecodedAnswer, { readonly kind: 'answer' }>;
+
+/** Decodes a resolver's answer line by schemas/protocol-resolution.schema.json (its resolution by kconfig-resolution.schema.json). */
+export function decodeResolutionAnswer(line: string, lineNo: number): DecodedResolution {
+  const value = `stdout line ${lineNo} ${quoteLine(line)}`;
+  const parsed = parseJson(line);
+  if (!parsed.ok) return { kind: 'garbage', value, problems: [`stdout line ${lineNo} is not JSON (${parsed.reason})`] };
+  const v = parsed.value;
+  const id = isObject(v) ? v['id'] : undefined;
+  const repeated = repeatedKey(line, 'answer');
+  const problems = (repeated !== undefined ? [repeated] : schemaProblems('protocol-resolution.schema.json', v, 'answer')).map((p) => `stdout line ${lineNo}: ${p}`);
+  if (typeof id !== 'number' || !Number.isSafeInteger(id) || id < 0 || repeated?.startsWith('answer.id:') === true) {
+    return { kind: 'garbage', value, problems: problems.length > 0 ? problems : [`stdout line ${lineNo}: answer.id: must be a non-negative integer`] };
+  }
+  if (problems.length > 0) return { kind: 'invalid', id, value, problems };
+  const r = (v as { resolution: KconfigResolution }).resolution;
+  const resolution: KconfigResolution = r.ok ? { ok: true, values: { ...r.values } } : { ok: false, error: { message: r.error.message } };
+  return { kind: 'answer', id, resolution };
 }

@@ -1,5 +1,6 @@
 import { arch, platform, release } from 'node:os';
 import type { ConformanceReport } from './report.js';
+import type { ResolverReport } from './resolver-report.js';
 import { KIT_NAME, KIT_VERSION } from '../version.js';
 
 /** Where and when a run happened, what wptreport calls `run_info`. */
@@ -23,14 +24,14 @@ export interface ConformanceRun {
   readonly hiodkit: 'conformance-run';
   readonly version: 1;
   readonly runInfo: RunInfo;
-  /** One per plugin, in the order they ran. */
-  readonly reports: readonly ConformanceReport[];
+  /** One per plugin, in the order they ran: a checker's report or a Kconfig resolver's. */
+  readonly reports: readonly (ConformanceReport | ResolverReport)[];
   /** Every report is conformant (and there is at least one). */
   readonly conformant: boolean;
 }
 
 /** The run document for reports made with `seed` between `start` and `end`. */
-export function conformanceRun(reports: readonly ConformanceReport[], run: { readonly seed: number; readonly start: Date; readonly end: Date }): ConformanceRun {
+export function conformanceRun(reports: readonly (ConformanceReport | ResolverReport)[], run: { readonly seed: number; readonly start: Date; readonly end: Date }): ConformanceRun {
   return {
     hiodkit: 'conformance-run',
     version: 1,

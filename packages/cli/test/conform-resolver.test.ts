@@ -1,0 +1,57 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { RESOLVER_PROPERTY_IDS, schemaProblems, type ConformanceRun, type ResolverReport } from '@hiodkit/conformance';
+import { FIXTURES, makeTempDir, removeTempDir, run } from './helpers.js';
+
+/** The resolver fixture as --exec takes it: node with tsx, since it imports the minikconf port from source. */
+const exec = (mode = '') => `${process.execPath} --conditions=@hiodkit/source --import tsx ${join(FIXTURES, 'protocol-cli', 'kconfig-resolver.ts')}${mode === '' ? '' : ` ${mode}`}`;
+const SEED_RUN = ['--seed', '7', '--runs', '40', '--time-limit', '5000'];
+const tmp = makeTempDir('hiodkit-conform-resolver-');
+afterAll(() => removeTempDir(tmp));
+
+// each starts a resolver process with tsx: seconds on a loaded machine
+describe('conform --exec on a Kconfig resolver (its hello says kind "kconfig-resolver")', { timeout: 60_000 }, () => {
+  it('judges a correct resolver against minikconf: every resolver property passes, exit 0', () => {
+    const r = run(['conform', '--exec', exec(), ...SEED_RUN]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('hiodkit conformance: cli-resolver (process) — Kconfig resolver, judged against minikconf');
+    for (const id of RESOLVER_PROPERTY_IDS) expect(r.stdout).toMatch(new RegExp(`PASS +${id.replace('/', '\\/')} `));
+    expect(r.stdout).toContain('CONFORMANT');
+  });
+
+  it('catches a resolver that treats imply as select: exit 1, the build it got wrong, and a replay command that fails again', () => {
+    const r = run(['conform', '--exec', exec('imply-as-select'), '--property', 'kconfig-resolver/seed-builds', ...SEED_RUN]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/FAIL +kconfig-resolver\/seed-builds/);
+    expect(r.stdout).toContain("the resolver's resolution differs from minikconf's");
+    expect(r.stdout).toContain('    |     imply VTD_ACCEL');
+    const replay = /replay: hiodkit (conform .*)$/m.exec(r.stdout);
+    expect(replay?.[1]).toContain('--property kconfig-resolver/seed-builds --seed 7 --runs 40 --path');
+    expect(r.stdout).toContain('NOT CONFORMANT');
+  });
+
+  it('writes the run with --json as a run document whose report is a resolver report', () => {
+    const file = join(tmp, 'resolver.json');
+    const r = run(['conform', '--exec', exec('imply-as-select'), '--property', 'kconfig-resolver/*', ...SEED_RUN, '--json', file]);
+    expect(r.code).toBe(1);
+    const doc = JSON.parse(readFileSync(file, 'utf8')) as ConformanceRun;
+    expect(schemaProblems('run.schema.json', doc, 'run')).toEqual([]);
+    const [report] = doc.reports as ResolverReport[];
+    expect(report).toMatchObject({ kind: 'kconfig-resolver', resolver: { name: 'imply-select', isolation: 'process' }, conformant: false });
+    expect(report?.properties.map((p) => p.id)).toEqual([...RESOLVER_PROPERTY_IDS]);
+    expect(doc.conformant).toBe(false);
+  });
+
+  it.each([
+    [['--profile', 'seed'], '--profile is a checker'],
+    [['--known-failure', 'contract'], '--known-failure lists a checker'],
+    [['--junit', '-'], '--junit and --html report checkers'],
+    [['--property', 'table-equivalence'], 'unknown resolver property ID "table-equivalence"'],
+  ])('refuses what only a checker has (%j): exit 2, naming it', (extra, message) => {
+    const r = run(['conform', '--exec', exec(), ...SEED_RUN, ...extra]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(message);
+  });
+});
