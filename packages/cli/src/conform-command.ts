@@ -7,6 +7,7 @@ import {
   defaultSeed,
   formatReport,
   formatResolverReport,
+  openIsolatedModule,
   openProcessPlugin,
   parseKnownFailureOption,
   type PluginInput,
@@ -37,9 +38,9 @@ export const CONFORM_HELP = `Usage: hiodkit conform [--plugin FILE [--export NAM
 Runs the conformance kit on a checker plugin and prints a report: a line per
 property, the shrunk counterexample of each failure, row coverage and time.
 With no plugin, runs it on the built-in checkers (vtd accel and stub) at every
-profile, or at --profile; the stub exists from the seed on. An --exec plugin
-whose hello says kind "kconfig-resolver" (protocol 2) is judged as a Kconfig
-resolver against minikconf instead: ${RESOLVER_PROPERTY_IDS.join(', ')}.
+profile, or at --profile; the stub exists from the seed on. A plugin whose
+export or hello says kind "kconfig-resolver" is judged as a Kconfig resolver
+against minikconf instead: ${RESOLVER_PROPERTY_IDS.join(', ')}.
 
   --plugin FILE       an ES module exporting a plugin (default export, or
                       "plugin", or --export NAME); runs in a worker thread;
@@ -206,7 +207,12 @@ export function conformCommand(argv: readonly string[], io: CliIo): number {
   if (values.plugin !== undefined) {
     const module = resolve(io.cwd, values.plugin);
     const replay = ['--plugin', values.plugin, ...(values.export !== undefined ? ['--export', values.export] : [])];
-    targets.push({ label: module, input: () => ({ module, ...(values.export !== undefined ? { export: values.export } : {}) }), replay });
+    const opener = () => {
+      // the export says which kind it is
+      const opened = openIsolatedModule({ module, ...(values.export !== undefined ? { export: values.export } : {}) }, { timeLimitMs: timeLimitMs ?? 1000 });
+      return opened.kind === 'checker' ? opened.handle : { resolver: opened.handle };
+    };
+    targets.push({ label: module, input: opener, replay });
   } else if (values.exec !== undefined) {
     const [command = '', ...args] = splitCommandLine(values.exec);
     const opener = () => {

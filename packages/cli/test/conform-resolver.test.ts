@@ -55,3 +55,29 @@ describe('conform --exec on a Kconfig resolver (its hello says kind "kconfig-res
     expect(r.stderr).toContain(message);
   });
 });
+
+describe('conform --plugin on a Kconfig resolver module (its export says kind "kconfig-resolver")', { timeout: 60_000 }, () => {
+  const module = join(FIXTURES, 'resolver-module.ts');
+
+  it('loads it in a worker and judges it against minikconf: every property passes, exit 0', () => {
+    const r = run(['conform', '--plugin', module, ...SEED_RUN]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('hiodkit conformance: module-resolver (worker) — Kconfig resolver, judged against minikconf');
+    for (const id of RESOLVER_PROPERTY_IDS) expect(r.stdout).toMatch(new RegExp(`PASS +${id.replace('/', '\\/')} `));
+  });
+
+  it('catches a resolver module that ignores --without-default-devices, with a replay that names the export', () => {
+    const r = run(['conform', '--plugin', module, '--export', 'allnoconfigIgnored', '--property', 'kconfig-resolver/seed-builds', ...SEED_RUN]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/FAIL +kconfig-resolver\/seed-builds/);
+    expect(r.stdout).toMatch(/replay: hiodkit conform --plugin \S+resolver-module\.ts --export allnoconfigIgnored --time-limit 5000 --property kconfig-resolver\/seed-builds --seed 7 --runs 40 --path \S+$/m);
+  });
+
+  it('an export that says kconfig-resolver but has no resolve is refused by name, exit 2', () => {
+    const r = run(['conform', '--plugin', module, '--export', 'noResolve', '--runs', '1']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('export "noResolve" is not a Kconfig resolver: resolve: must be a function (input) => KconfigResolution');
+  });
+});
+

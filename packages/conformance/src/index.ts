@@ -18,7 +18,7 @@ export {
   type PluginWithKnownFailures,
 } from './plugins/invocation.js';
 export { duplicateKey, numberLiteral, type JsonPathSegment } from './plugins/json-text.js';
-export { isolatedPlugin, moduleHref, type IsolationOptions } from './plugins/isolate.js';
+export { isolatedPlugin, isolatedResolver, moduleHref, openIsolatedModule, type IsolatedModule, type IsolationOptions } from './plugins/isolate.js';
 export { buildCombinations, buildsLinking, type BuildCombination } from './oracle/kconfig-builds.js';
 export { EXPECTATION_FIELDS, constantExpectationFields, type ExpectationField } from './oracle/expectation-fields.js';
 export { getCapErrorArb, getCapErrors } from './arbitraries/get-cap-error.js';

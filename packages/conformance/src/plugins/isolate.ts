@@ -3,6 +3,7 @@ import type { PluginDeclaration } from '@hiodkit/core';
 import { judgeReturned, type Invocation, type PluginHandle } from './invocation.js';
 import type { KnownFailureEntry } from './known-failures.js';
 import { PluginLoadError, type PluginModule } from './plugin-module.js';
+import { judgeResolution, type ResolverHandle, type ResolverInvocation } from './resolver-invocation.js';
 import { callWorker, startWorker, stopWorker, tsxEsmApi, waitForWorker, type WorkerLink } from './worker-bridge.js';
 
 export interface IsolationOptions {
@@ -57,34 +58,38 @@ function ready(href: string, booting: Booting, startupTimeoutMs: number): { runn
   return { running, ready: answer.message };
 }
 
+/** A module's worker, booted and ready: what it said, and a call that judges nothing yet. */
+interface WorkerPool {
+  readonly ready: Record<string, unknown>;
+  /** Sends one message and waits for the worker's reply, replacing a worker that hung or died. */
+  call(message: unknown): { readonly kind: 'reply'; readonly message: Record<string, unknown> } | Exclude<Invocation, { readonly kind: 'outcome' }>;
+  close(): void;
+}
+
 /**
  * Runs a plugin module in a worker thread and calls it synchronously: each call waits on a shared
  * flag with the time limit, so a call that never returns is cut off and a crash is reported with
  * its exit code. A spare worker boots in the background, so a cut-off costs only the time limit.
  */
-export function isolatedPlugin(source: PluginModule, options: IsolationOptions): PluginHandle {
+function workerPool(source: PluginModule, options: IsolationOptions): WorkerPool {
   const href = moduleHref(source.module, source.base);
   const startupTimeoutMs = options.startupTimeoutMs ?? 30_000;
   const first = ready(href, boot(href, source.export), startupTimeoutMs);
   let running: WorkerLink | undefined = first.running;
   // workers already booting, so that cutting off a hung call does not wait for a fresh one
   const spares: Booting[] = Array.from({ length: SPARES }, () => boot(href, source.export));
-  const discard = stopWorker;
   const replace = () => {
-    if (running) discard(running);
+    if (running) stopWorker(running);
     running = ready(href, spares.shift() ?? boot(href, source.export), startupTimeoutMs).running;
     spares.push(boot(href, source.export));
   };
   return {
-    name: first.ready['name'] as string,
-    declaration: first.ready['implements'] as PluginDeclaration,
-    knownFailures: first.ready['knownFailures'] as KnownFailureEntry[],
-    isolation: 'worker',
-    invoke(c): Invocation {
+    ready: first.ready,
+    call(message) {
       running ??= ready(href, boot(href, source.export), startupTimeoutMs).running;
       const current = running;
       const start = performance.now();
-      callWorker(current, { guest: c.guest, device: c.device });
+      callWorker(current, message);
       const answer = waitForWorker<Record<string, unknown>>(current, PICKUP_MS, options.timeLimitMs + REPLY_GRACE_MS);
       if (answer.kind === 'timeout') {
         const elapsedMs = answer.runningMs ?? performance.now() - start;
@@ -95,25 +100,85 @@ export function isolatedPlugin(source: PluginModule, options: IsolationOptions):
         replace();
         return { kind: 'crashed', detail: `the plugin's worker exited with code ${answer.code}` };
       }
-      const m = answer.message;
-      const elapsedMs = m['elapsedMs'] as number;
+      const elapsedMs = answer.message['elapsedMs'] as number;
       // the worker timed the call itself, so the verdict does not depend on how fast this thread woke
       if (elapsedMs > options.timeLimitMs) return { kind: 'timeout', limitMs: options.timeLimitMs, elapsedMs };
-      switch (m['kind']) {
-        case 'threw':
-          return { kind: 'threw', error: m['error'] as string, elapsedMs, ...rebuiltError(m['stack']) };
-        case 'promise':
-          return judgeReturned(Promise.resolve(), elapsedMs, undefined);
-        case 'unsendable':
-          return { kind: 'invalid', value: m['value'] as string, problems: ['the value cannot be copied out of the worker (it holds functions or other non-data)'], elapsedMs };
-        default:
-          return judgeReturned(m['value'], elapsedMs, m['mutation'] as string | undefined);
-      }
+      return { kind: 'reply', message: answer.message };
     },
     close() {
-      if (running) discard(running);
-      for (const b of spares.splice(0)) discard(b.running);
+      if (running) stopWorker(running);
+      for (const b of spares.splice(0)) stopWorker(b.running);
       running = undefined;
     },
   };
+}
+
+/** A reply that is not a returned value: the same for both kinds. */
+function failedReply(m: Record<string, unknown>): Exclude<Invocation, { readonly kind: 'outcome' }> | undefined {
+  const elapsedMs = m['elapsedMs'] as number;
+  if (m['kind'] === 'threw') return { kind: 'threw', error: m['error'] as string, elapsedMs, ...rebuiltError(m['stack']) };
+  if (m['kind'] === 'unsendable') return { kind: 'invalid', value: m['value'] as string, problems: ['the value cannot be copied out of the worker (it holds functions or other non-data)'], elapsedMs };
+  return undefined;
+}
+
+function checkerHandle(pool: WorkerPool): PluginHandle {
+  return {
+    name: pool.ready['name'] as string,
+    declaration: pool.ready['implements'] as PluginDeclaration,
+    knownFailures: pool.ready['knownFailures'] as KnownFailureEntry[],
+    isolation: 'worker',
+    invoke(c): Invocation {
+      const r = pool.call({ guest: c.guest, device: c.device });
+      if (r.kind !== 'reply') return r;
+      const m = r.message;
+      const elapsedMs = m['elapsedMs'] as number;
+      if (m['kind'] === 'promise') return judgeReturned(Promise.resolve(), elapsedMs, undefined);
+      return failedReply(m) ?? judgeReturned(m['value'], elapsedMs, m['mutation'] as string | undefined);
+    },
+    close: () => pool.close(),
+  };
+}
+
+function resolverHandle(pool: WorkerPool): ResolverHandle {
+  return {
+    kind: 'kconfig-resolver',
+    name: pool.ready['name'] as string,
+    isolation: 'worker',
+    invoke(input): ResolverInvocation {
+      const r = pool.call(input);
+      if (r.kind !== 'reply') return r;
+      const m = r.message;
+      const elapsedMs = m['elapsedMs'] as number;
+      if (m['kind'] === 'promise') return judgeResolution(Promise.resolve(), elapsedMs, undefined);
+      return failedReply(m) ?? judgeResolution(m['value'], elapsedMs, m['mutation'] as string | undefined);
+    },
+    close: () => pool.close(),
+  };
+}
+
+/** A module loaded in a worker, as the kind its export declares. */
+export type IsolatedModule = { readonly kind: 'checker'; readonly handle: PluginHandle } | { readonly kind: 'kconfig-resolver'; readonly handle: ResolverHandle };
+
+/** Loads a plugin module in a worker and opens it as the kind its export is: a Kconfig resolver says `kind: "kconfig-resolver"`. */
+export function openIsolatedModule(source: PluginModule, options: IsolationOptions): IsolatedModule {
+  const pool = workerPool(source, options);
+  return pool.ready['pluginKind'] === 'kconfig-resolver' ? { kind: 'kconfig-resolver', handle: resolverHandle(pool) } : { kind: 'checker', handle: checkerHandle(pool) };
+}
+
+/** Closes a module of the other kind and says what it is. */
+function wrongKind(opened: IsolatedModule, wanted: string, source: PluginModule): never {
+  opened.handle.close();
+  throw new PluginLoadError(`${moduleHref(source.module, source.base)} exports a ${opened.kind === 'checker' ? 'checker' : 'Kconfig resolver'}, not a ${wanted}`);
+}
+
+/** A checker module in a worker (see openIsolatedModule); a Kconfig resolver is refused with PluginLoadError. */
+export function isolatedPlugin(source: PluginModule, options: IsolationOptions): PluginHandle {
+  const opened = openIsolatedModule(source, options);
+  return opened.kind === 'checker' ? opened.handle : wrongKind(opened, 'checker plugin: run it with runResolverConformance', source);
+}
+
+/** A Kconfig resolver module in a worker (see openIsolatedModule); a checker is refused with PluginLoadError. */
+export function isolatedResolver(source: PluginModule, options: IsolationOptions): ResolverHandle {
+  const opened = openIsolatedModule(source, options);
+  return opened.kind === 'kconfig-resolver' ? opened.handle : wrongKind(opened, 'Kconfig resolver', source);
 }

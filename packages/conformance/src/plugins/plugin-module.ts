@@ -36,8 +36,8 @@ export function pluginShapeProblems(value: unknown): string[] {
   return problems;
 }
 
-/** The plugin a loaded module exports, or a PluginLoadError saying what is missing. */
-export function pickPlugin(mod: Record<string, unknown>, exportName: string | undefined): PluginWithKnownFailures {
+/** The export a loaded module holds the plugin in, of either kind, or a PluginLoadError saying what is missing. */
+export function pickExport(mod: Record<string, unknown>, exportName: string | undefined): { readonly name: string; readonly value: unknown } {
   const names = exportName !== undefined ? [exportName] : ['default', 'plugin'];
   const found = names.find((n) => mod[n] !== undefined);
   if (found === undefined) {
@@ -46,9 +46,19 @@ export function pickPlugin(mod: Record<string, unknown>, exportName: string | un
   }
   const value = mod[found];
   if (typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function') {
-    throw new PluginLoadError(`export ${JSON.stringify(found)} is a Promise, not a checker plugin: export the plugin itself (a module may compute it with a top-level await)`);
+    throw new PluginLoadError(`export ${JSON.stringify(found)} is a Promise, not a plugin: export the plugin itself (a module may compute it with a top-level await)`);
   }
-  const problems = pluginShapeProblems(value);
-  if (problems.length > 0) throw new PluginLoadError(`export ${JSON.stringify(found)} is not a checker plugin: ${problems.join('; ')}`);
-  return mod[found] as PluginWithKnownFailures;
+  return { name: found, value };
+}
+
+/** The checker plugin in an export, or a PluginLoadError listing what its shape lacks. */
+export function checkerOfExport(picked: { readonly name: string; readonly value: unknown }): PluginWithKnownFailures {
+  const problems = pluginShapeProblems(picked.value);
+  if (problems.length > 0) throw new PluginLoadError(`export ${JSON.stringify(picked.name)} is not a checker plugin: ${problems.join('; ')}`);
+  return picked.value as PluginWithKnownFailures;
+}
+
+/** The checker plugin a loaded module exports, or a PluginLoadError saying what is missing. */
+export function pickPlugin(mod: Record<string, unknown>, exportName: string | undefined): PluginWithKnownFailures {
+  return checkerOfExport(pickExport(mod, exportName));
 }

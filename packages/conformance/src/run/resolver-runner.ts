@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import type { KconfigResolverPlugin } from '@hiodkit/core';
 import { KitError } from '../oracle/realize.js';
+import { isolatedResolver } from '../plugins/isolate.js';
+import type { PluginModule } from '../plugins/plugin-module.js';
 import { inProcessResolver, resolverShapeProblems, type ResolverHandle } from '../plugins/resolver-invocation.js';
 import { RESOLVER_PROPERTY_SPECS } from '../properties/kconfig-resolver/catalog.js';
 import { RESOLVER_PROPERTY_IDS, isResolverPropertyId, type LabelledInput, type ResolverContext, type ResolverPropertySpec } from '../properties/kconfig-resolver/resolver-property.js';
@@ -33,11 +35,15 @@ export type ResolverProgressEvent =
   | { readonly kind: 'start'; readonly property: string; readonly index: number; readonly total: number }
   | { readonly kind: 'done'; readonly result: ResolverPropertyResult; readonly index: number; readonly total: number };
 
-/** A resolver object (runs in this thread) or an already open handle (a process, a worker). */
-export type ResolverInput = KconfigResolverPlugin | ResolverHandle;
+/** A resolver object (runs in this thread), a module to load in a worker, or an already open handle (a process, a worker). */
+export type ResolverInput = KconfigResolverPlugin | PluginModule | ResolverHandle;
 
 function isHandle(input: ResolverInput): input is ResolverHandle {
   return typeof (input as ResolverHandle).invoke === 'function';
+}
+
+function isModule(input: ResolverInput): input is PluginModule {
+  return (input as PluginModule).module !== undefined && typeof (input as { resolve?: unknown }).resolve !== 'function';
 }
 
 function notAViolation(spec: ResolverPropertySpec, seed: number, error: unknown): KitError {
@@ -81,9 +87,11 @@ export function runResolverProperty(spec: ResolverPropertySpec, ctx: ResolverCon
   });
 }
 
-/** Opens a resolver for calling: objects in-process; a handle as it is. */
+/** Opens a resolver for calling: objects in-process, modules in a worker; a handle as it is. */
 export function openResolver(input: ResolverInput, timeLimitMs: number): ResolverHandle {
-  return isHandle(input) ? input : inProcessResolver(input, timeLimitMs);
+  if (isHandle(input)) return input;
+  if (isModule(input)) return isolatedResolver(input, { timeLimitMs });
+  return inProcessResolver(input, timeLimitMs);
 }
 
 /**
