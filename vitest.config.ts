@@ -11,6 +11,9 @@ export default defineConfig({
   resolve: { conditions },
   ssr: { resolve: { conditions } },
   test: {
+    // vitest's default on 2 CPUs is one worker (CPUs - 1), which runs the suite file by file while
+    // most files wait on child processes (tsx start-up, plugins); two overlap those waits
+    maxWorkers: 2,
     projects: [
       ...packages.map((name) => ({
         extends: true as const,
@@ -21,24 +24,40 @@ export default defineConfig({
           benchmark: { include: ['bench/**/*.bench.ts'] },
         },
       })),
+      // projects named apart:… are left out of `pnpm test` (one negated pattern: vitest ORs several)
       // the HTML report in Chromium: `pnpm test:browser`, apart from `pnpm test` as a fresh machine has no browser
       {
         extends: true as const,
         test: {
-          name: 'browser',
+          name: 'apart:browser',
           root: 'packages/cli',
           include: ['test/**/*.browser.ts'],
           benchmark: { include: [] },
           testTimeout: 60_000,
         },
       },
-      // the packages as published: built, packed, linted and installed in a consumer project
+      // the packages as published: built, packed and linted
       {
         extends: true as const,
         test: {
           name: 'release',
           root: '.',
           include: ['test/release/**/*.test.ts'],
+          exclude: ['test/release/consumer.test.ts'],
+          globalSetup: ['test/release/global-setup.ts'],
+          benchmark: { include: [] },
+          testTimeout: 300_000,
+          hookTimeout: 300_000,
+        },
+      },
+      // the packed packages installed by npm in a consumer project: `pnpm test:consumer`, apart from
+      // `pnpm test` as it downloads vitest and Nodes from the registry (.ci/run runs it on every Node)
+      {
+        extends: true as const,
+        test: {
+          name: 'apart:consumer',
+          root: '.',
+          include: ['test/release/consumer.test.ts'],
           globalSetup: ['test/release/global-setup.ts'],
           benchmark: { include: [] },
           testTimeout: 300_000,

@@ -1,7 +1,7 @@
 // The kit as a consumer gets it: the packed tarballs installed with npm in a project outside the
 // workspace, a three-line vitest file on a plugin written there, and the hiodkit bin. The project
 // runs on the Node running these tests with vitest 4.1, or on each Node and vitest that
-// HIODKIT_CONSUMER_RUNTIMES names (.ci/run: Node 22 and 24 with vitest 5).
+// HIODKIT_CONSUMER_RUNTIMES names (.ci/run: this Node with vitest 4.1, Node 22 and 24 with vitest 5).
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,13 +25,18 @@ function runtime(node: string, vitest: string): Runtime {
   return { node, version: version.stdout.trim(), vitest, vitestMajor: Number(major[1]) };
 }
 
-/** HIODKIT_CONSUMER_RUNTIMES is space-separated `<node major>:<vitest range>`, each Node the real binary `npx -y node@<major>` runs. */
+/**
+ * HIODKIT_CONSUMER_RUNTIMES is space-separated `<node major>:<vitest range>`, each Node the real
+ * binary `npx -y node@<major>` runs, or `local:<vitest range>` for the Node running these tests.
+ */
 function runtimes(): Runtime[] {
   const spec = process.env['HIODKIT_CONSUMER_RUNTIMES']?.trim();
   if (!spec) return [runtime(process.execPath, '^4.1.0')];
   return spec.split(/\s+/).map((entry) => {
+    const local = /^local:(\S+)$/.exec(entry);
+    if (local?.[1]) return runtime(process.execPath, local[1]);
     const m = /^(\d+):(\S+)$/.exec(entry);
-    if (!m?.[1] || !m[2]) throw new Error(`HIODKIT_CONSUMER_RUNTIMES: "${entry}" is not <node major>:<vitest range>`);
+    if (!m?.[1] || !m[2]) throw new Error(`HIODKIT_CONSUMER_RUNTIMES: "${entry}" is not <node major>:<vitest range> or local:<vitest range>`);
     const npx = spawnSync('npx', ['-y', `node@${m[1]}`, '-p', 'process.execPath'], { cwd: tmpdir(), encoding: 'utf8', timeout: 280_000 });
     if (npx.status !== 0) throw new Error(`npx -y node@${m[1]} failed:\n${npx.stdout}\n${npx.stderr}`);
     const rt = runtime(npx.stdout.trim(), m[2]);

@@ -24,6 +24,8 @@ export interface PluginHandle {
   /** Where the plugin runs: `in-process`, `worker` or `process`. */
   readonly isolation: string;
   invoke(c: Case): Invocation;
+  /** Where the plugin can take several cases at once (a process): one Invocation per case, in order. */
+  invokeBatch?(cases: readonly Case[]): Invocation[];
   close(): void;
 }
 

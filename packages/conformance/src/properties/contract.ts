@@ -33,4 +33,6 @@ export const contract: PropertySpec<Case> = {
   },
   cases: (c) => [{ label: 'case', case: c }],
   fromCase: (c) => c,
+  // both calls of the determinism check: two requests, each answered on its own
+  batchCases: (_ctx, c) => [c, c],
 };

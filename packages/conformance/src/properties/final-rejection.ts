@@ -55,4 +55,5 @@ export const finalRejection: PropertySpec<Case> = {
   },
   cases: (c) => [{ label: 'case', case: c }],
   fromCase: (c) => c,
+  batchCases: (_ctx, c) => [c],
 };

@@ -34,4 +34,5 @@ export const kconfig: PropertySpec<Case> = {
   },
   cases: (c) => [{ label: 'case', case: c }],
   fromCase: (c) => c,
+  batchCases: (_ctx, c) => [c],
 };

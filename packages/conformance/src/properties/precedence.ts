@@ -119,7 +119,9 @@ export const firstFailure: PropertySpec<Case> = {
   check(ctx, c) {
     expectAttributed(ctx, c, classifiedRow(ctx, c).row, 'on this case', [{ label: 'case', case: c }]);
   },
-  cases: (c) => [{ label: 'case', case: c }],  fromCase: (c) => c,
+  cases: (c) => [{ label: 'case', case: c }],
+  fromCase: (c) => c,
+  batchCases: (_ctx, c) => [c],
 };
 
 /** Repairing the first failure exposes the next one. */
@@ -138,6 +140,7 @@ export const repairExposesNext: PropertySpec<TwoFailures> = {
     expectAttributed(ctx, repaired, classifiedRow(ctx, repaired).row, `after repairing ${first.id}`, cases);
   },
   cases: ({ c, first, next }) => [{ label: `case failing ${first.id} and ${next.id}`, case: c }],
+  batchCases: (ctx, { first, c }) => [c, realize(c, first.repair ?? {}, ctx.profile, ctx.declaration)],
 };
 
 /** A case in some row, and an earlier check to break. */
@@ -178,4 +181,5 @@ export const breakHidesLater: PropertySpec<BreakEarlier> = {
     expectAttributed(ctx, broken, earlier, `after breaking ${earlier.id}`, cases);
   },
   cases: ({ c }) => [{ label: 'case', case: c }],
+  batchCases: (ctx, { earlier, c }) => [realize(c, earlier.break ?? {}, ctx.profile, ctx.declaration)],
 };

@@ -4,6 +4,7 @@ import { describeFailedInvocation, type Invocation, type PluginHandle } from '..
 import { classifyCase, type Assignment, type Case } from '../oracle/predicates.js';
 import { attributeOutcome, rowFor, type ReferenceRow, type ReferenceTable } from '../oracle/reference.js';
 import { describeOutcome } from '../plugins/wire.js';
+import type { PrefetchedAnswers } from '../run/prefetch.js';
 
 export const PROPERTY_IDS = [
   'contract',
@@ -35,6 +36,8 @@ export interface PropertyContext {
   calls: number;
   /** Timeouts tolerated after the first one: past them, shrinking stops calling the plugin. */
   readonly timeoutBudget: number;
+  /** Answers sent ahead in batches for the current property run (plugins with invokeBatch; see run/prefetch.ts). */
+  answers?: PrefetchedAnswers | undefined;
 }
 
 /** A labelled case in a counterexample (a metamorphic property shows both cases). */
@@ -76,13 +79,19 @@ export interface PropertySpec<T> {
   cases(value: T): LabelledCase[];
   /** The property's input for one case, when its input is a case: a known failure may then be recorded as that case. */
   fromCase?(c: Case): T;
+  /**
+   * The cases check() asks the plugin for on this input, in order, as far as they do not depend on
+   * its answers: sent ahead in batches to a plugin that takes them (see run/prefetch.ts). A case
+   * missing here is still asked, one call at a time.
+   */
+  batchCases?(ctx: PropertyContext, value: T): Case[];
 }
 
 /** Calls the plugin and insists on an Outcome (with any mutation noted); anything else is a violation of every property. */
 export function invocationOf(ctx: PropertyContext, c: Case): Extract<Invocation, { kind: 'outcome' }> {
   if (ctx.timeouts > ctx.timeoutBudget) fc.pre(false);
   ctx.calls++;
-  const inv = ctx.plugin.invoke(c);
+  const inv = ctx.answers?.take(c) ?? ctx.plugin.invoke(c);
   if (inv.kind === 'outcome') return inv;
   if (inv.kind === 'timeout') ctx.timeouts++;
   throw new Violation(`the plugin ${describeFailedInvocation(inv)}`, inv.kind === 'threw' && inv.cause !== undefined ? { cause: inv.cause } : {});

@@ -24,4 +24,5 @@ export const stub: PropertySpec<Case> = {
   },
   cases: (c) => [{ label: 'case', case: c }],
   fromCase: (c) => c,
+  batchCases: (_ctx, c) => [c],
 };

@@ -39,4 +39,5 @@ export const tableEquivalence: PropertySpec<Case> = {
   },
   cases: (c) => [{ label: 'case', case: c }],
   fromCase: (c) => c,
+  batchCases: (_ctx, c) => [c],
 };

@@ -8,6 +8,7 @@ import { guestProblems } from '../oracle/guest-config.js';
 import type { Counterexample, KnownFailure } from './known-failure.js';
 import { checkReplayPath } from './replay-path.js';
 import type { PropertyFailure, PropertyResult } from './report.js';
+import { PrefetchedAnswers } from './prefetch.js';
 
 export interface PropertyRun {
   readonly seed: number;
@@ -96,6 +97,17 @@ function replay(spec: PropertySpec<never>, property: fc.IProperty<[never]>, para
   return details;
 }
 
+/**
+ * For a plugin that takes batches: the cases the property will ask for, from the values fast-check
+ * generates for these parameters (fc.sample walks the same stream as fc.check), to be sent ahead.
+ */
+function batching(spec: PropertySpec<never>, ctx: PropertyContext, arbitrary: fc.Arbitrary<never>, params: { seed: number; numRuns: number; examples: [never][] }): PrefetchedAnswers | undefined {
+  const plugin = ctx.plugin;
+  if (plugin.invokeBatch === undefined || spec.batchCases === undefined) return undefined;
+  const values = [...params.examples.map((e) => e[0]), ...fc.sample(arbitrary, { seed: params.seed, numRuns: params.numRuns })];
+  return new PrefetchedAnswers((cases) => plugin.invokeBatch?.(cases) ?? [], values.flatMap((v) => spec.batchCases?.(ctx, v) ?? []));
+}
+
 /** Runs one property against an open plugin. */
 export function runProperty(spec: PropertySpec<never>, ctx: PropertyContext, run: PropertyRun): PropertyResult {
   const base = { id: spec.id, title: spec.title, seed: run.seed };
@@ -121,7 +133,16 @@ export function runProperty(spec: PropertySpec<never>, ctx: PropertyContext, run
     if (run.path !== undefined) checkReplayPath(run.path, { examples: examples.length, numRuns: run.numRuns });
     const property = fc.property(arbitrary, (value) => spec.check(ctx, value));
     const params = { seed: run.seed, numRuns: run.numRuns, examples };
-    const details = run.path !== undefined ? replay(spec, property, { ...params, path: run.path }, `path ${run.path}`) : (fc.check(property, params) as fc.RunDetails<[never]>);
+    let details: fc.RunDetails<[never]>;
+    if (run.path !== undefined) details = replay(spec, property, { ...params, path: run.path }, `path ${run.path}`);
+    else {
+      ctx.answers = batching(spec, ctx, arbitrary, params);
+      try {
+        details = fc.check(property, params) as fc.RunDetails<[never]>;
+      } finally {
+        ctx.answers = undefined;
+      }
+    }
     if (details.failed) return done({ status: run.known ? 'known-failure' : 'failed', runs: details.numRuns, failure: failureOf(spec, run.seed, details) });
     if (run.known) return done({ status: 'known-failure-not-found', runs: details.numRuns, reason: `not found this run (seed ${run.seed}); record its counterexample in knownFailures to replay it every run` });
     return done({ status: 'passed', runs: details.numRuns });
