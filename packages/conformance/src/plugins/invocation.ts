@@ -15,6 +15,14 @@ export type Invocation =
   | { readonly kind: 'timeout'; readonly limitMs: number; readonly elapsedMs: number }
   | { readonly kind: 'crashed'; readonly detail: string };
 
+/**
+ * A late call may be the machine's stall (the OS did not run the plugin's thread or process), not the
+ * plugin's: a timeout stands only when the same call, made again, is late too. `again` is called once.
+ */
+export function confirmedTimeout<T extends { readonly kind: string }>(first: T, again: () => T): T {
+  return first.kind === 'timeout' ? again() : first;
+}
+
 /** A plugin as the kit drives it, wherever it runs. */
 export interface PluginHandle {
   readonly name: string;

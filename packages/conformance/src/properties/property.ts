@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import type { Outcome, PluginDeclaration, ProfileId } from '@hiodkit/core';
-import { describeFailedInvocation, type Invocation, type PluginHandle } from '../plugins/invocation.js';
+import { confirmedTimeout, describeFailedInvocation, type Invocation, type PluginHandle } from '../plugins/invocation.js';
 import { classifyCase, type Assignment, type Case } from '../oracle/predicates.js';
 import { attributeOutcome, rowFor, type ReferenceRow, type ReferenceTable } from '../oracle/reference.js';
 import { describeOutcome } from '../plugins/wire.js';
@@ -91,7 +91,10 @@ export interface PropertySpec<T> {
 export function invocationOf(ctx: PropertyContext, c: Case): Extract<Invocation, { kind: 'outcome' }> {
   if (ctx.timeouts > ctx.timeoutBudget) fc.pre(false);
   ctx.calls++;
-  const inv = ctx.answers?.take(c) ?? ctx.plugin.invoke(c);
+  const inv = confirmedTimeout(ctx.answers?.take(c) ?? ctx.plugin.invoke(c), () => {
+    ctx.calls++;
+    return ctx.plugin.invoke(c);
+  });
   if (inv.kind === 'outcome') return inv;
   if (inv.kind === 'timeout') ctx.timeouts++;
   throw new Violation(`the plugin ${describeFailedInvocation(inv)}`, inv.kind === 'threw' && inv.cause !== undefined ? { cause: inv.cause } : {});

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describeResolution, minikconfResolution, sameResolution, type KconfigResolution, type KconfigResolverInput } from '@hiodkit/core';
 import { describeFailedResolverCall, type ResolverHandle, type ResolverInvocation } from '../../plugins/resolver-invocation.js';
+import { confirmedTimeout } from '../../plugins/invocation.js';
 import { Violation } from '../property.js';
 
 export const RESOLVER_PROPERTY_IDS = ['kconfig-resolver/contract', 'kconfig-resolver/seed-builds', 'kconfig-resolver/generated-builds', 'kconfig-resolver/generated-rules'] as const;
@@ -41,7 +42,10 @@ export interface ResolverPropertySpec {
 export function resolverInvocationOf(ctx: ResolverContext, input: KconfigResolverInput): Extract<ResolverInvocation, { kind: 'resolution' }> {
   if (ctx.timeouts > ctx.timeoutBudget) fc.pre(false);
   ctx.calls++;
-  const inv = ctx.resolver.invoke(input);
+  const inv = confirmedTimeout(ctx.resolver.invoke(input), () => {
+    ctx.calls++;
+    return ctx.resolver.invoke(input);
+  });
   if (inv.kind === 'resolution') return inv;
   if (inv.kind === 'timeout') ctx.timeouts++;
   throw new Violation(`the resolver ${describeFailedResolverCall(inv)}`, inv.kind === 'threw' && inv.cause !== undefined ? { cause: inv.cause } : {});
