@@ -15,6 +15,8 @@ interface Runtime {
   readonly version: string;
   readonly vitest: string;
   readonly vitestMajor: number;
+  /** Node strips erasable TypeScript itself (process.features.typescript: 22.18 and 23.6 on) */
+  readonly stripsTypes: boolean;
 }
 
 function runtime(node: string, vitest: string): Runtime {
@@ -22,7 +24,8 @@ function runtime(node: string, vitest: string): Runtime {
   if (version.status !== 0) throw new Error(`${node} -p process.version failed:\n${version.stderr}`);
   const major = /^[\^~]?(\d+)\./.exec(vitest);
   if (!major) throw new Error(`vitest range "${vitest}" does not start with its major version`);
-  return { node, version: version.stdout.trim(), vitest, vitestMajor: Number(major[1]) };
+  const strips = spawnSync(node, ['-p', 'Boolean(process.features.typescript)'], { encoding: 'utf8' });
+  return { node, version: version.stdout.trim(), vitest, vitestMajor: Number(major[1]), stripsTypes: strips.stdout.trim() === 'true' };
 }
 
 /**
@@ -112,6 +115,8 @@ for (const rt of runtimes()) {
       mkdirSync(join(project, 'test'));
       writeFileSync(join(project, 'src', 'checker.ts'), CHECKER);
       writeFileSync(join(project, 'src', 'module-plugin.mjs'), MODULE_PLUGIN);
+      // an enum is TypeScript that type stripping cannot erase
+      writeFileSync(join(project, 'src', 'enum-checker.ts'), "import { vtdPlugin } from '@hiodkit/vtd';\nenum Profile { Seed = 'seed' }\nexport default vtdPlugin(Profile.Seed);\n");
       writeFileSync(join(project, 'src', 'protocol-plugin.mjs'), PROTOCOL_PLUGIN);
       writeFileSync(join(project, 'test', 'checker.test.ts'), "import { describeConformance } from '@hiodkit/conformance/vitest';\nimport { plugin } from '../src/checker.js';\ndescribeConformance(plugin);\n");
       writeFileSync(join(project, 'test', 'broken.test.ts'), "import { describeConformance } from '@hiodkit/conformance/vitest';\nimport { brokenPlugin } from '../src/checker.js';\ndescribeConformance(brokenPlugin);\n");
@@ -159,9 +164,26 @@ for (const rt of runtimes()) {
       expect(code).toBe(0);
     });
 
-    it('a TypeScript module plugin without tsx installed: exit 2, with the command that installs it', () => {
-      const { code, out } = run('npx', ['hiodkit', 'conform', '--plugin', 'src/checker.ts', '--export', 'plugin', '--runs', '5']);
-      expect(out).toContain('is TypeScript, which needs tsx (an optional peer of @hiodkit/conformance): npm install --save-dev tsx');
+    it(
+      rt.stripsTypes
+        ? 'a TypeScript module plugin without tsx: this Node strips its types and runs it'
+        : 'a TypeScript module plugin without tsx installed: exit 2, with the command that installs it',
+      () => {
+        const { code, out } = run('npx', ['hiodkit', 'conform', '--plugin', 'src/checker.ts', '--export', 'plugin', '--runs', '5']);
+        if (rt.stripsTypes) {
+          expect(out).toContain('hiodkit conformance: consumer-checker (worker)');
+          expect(code).toBe(0);
+        } else {
+          expect(out).toContain('is TypeScript, which needs tsx (an optional peer of @hiodkit/conformance): npm install --save-dev tsx');
+          expect(code).toBe(2);
+        }
+      },
+    );
+
+    it('a TypeScript module plugin with an enum, without tsx: exit 2, naming tsx and the command that installs it', () => {
+      const { code, out } = run('npx', ['hiodkit', 'conform', '--plugin', 'src/enum-checker.ts', '--runs', '5']);
+      expect(out).toContain(rt.stripsTypes ? "uses TypeScript that Node's type stripping cannot run" : 'is TypeScript, which needs tsx');
+      expect(out).toContain('npm install --save-dev tsx');
       expect(code).toBe(2);
     });
 

@@ -44,7 +44,8 @@ against minikconf instead: ${RESOLVER_PROPERTY_IDS.join(', ')}.
 
   --plugin FILE       an ES module exporting a plugin (default export, or
                       "plugin", or --export NAME); runs in a worker thread;
-                      a .ts module needs tsx (npm install --save-dev tsx)
+                      a .ts module needs tsx on Node 20, or for TypeScript
+                      Node 22.18+ cannot strip (npm install --save-dev tsx)
   --exec "CMD ARGS"   a program speaking the JSON-lines protocol (PROTOCOL.md)
   --builtin WHICH     all, vtd or stub (the default when no plugin is given)
   --profile P         ${PROFILES.join(', ')}; must match what the plugin declares

@@ -26,8 +26,13 @@ async function load(url: string): Promise<Record<string, unknown>> {
     return (await import(url)) as Record<string, unknown>;
   } catch (e) {
     const code = (e as { code?: string }).code;
-    if (code !== 'ERR_UNKNOWN_FILE_EXTENSION' || !/\.[cm]?ts$/.test(url)) throw e;
-    if (tsxApi === undefined) throw new Error(`${url} is TypeScript, which needs tsx (an optional peer of @hiodkit/conformance): npm install --save-dev tsx, or load the plugin's JavaScript build`);
+    // Node 20 does not load .ts at all; from 22.18 it strips erasable types but refuses enums, namespaces and the like
+    const unloadable = code === 'ERR_UNKNOWN_FILE_EXTENSION' || code === 'ERR_UNSUPPORTED_TYPESCRIPT_SYNTAX';
+    if (!unloadable || !/\.[cm]?ts$/.test(url)) throw e;
+    if (tsxApi === undefined) {
+      const why = code === 'ERR_UNKNOWN_FILE_EXTENSION' ? 'is TypeScript, which needs tsx' : `uses TypeScript that Node's type stripping cannot run (${(e as Error).message.split('\n')[0] ?? ''}), which needs tsx`;
+      throw new Error(`${url} ${why} (an optional peer of @hiodkit/conformance): npm install --save-dev tsx, or load the plugin's JavaScript build`);
+    }
     const { tsImport } = (await import(tsxApi)) as { tsImport: (specifier: string, parent: string) => Promise<Record<string, unknown>> };
     return tsImport(url, import.meta.url);
   }
