@@ -12,15 +12,17 @@ export type Invocation =
   | { readonly kind: 'invalid'; readonly value: string; readonly problems: readonly string[]; readonly elapsedMs: number }
   /** `cause`: what the plugin threw, stack and all, where it could be kept (in-process, or an Error from a worker) */
   | { readonly kind: 'threw'; readonly error: string; readonly elapsedMs: number; readonly cause?: unknown }
-  | { readonly kind: 'timeout'; readonly limitMs: number; readonly elapsedMs: number }
+  /** `hung`: no answer even a grace period past the limit (a worker's cut-off), which a stall of the machine does not explain */
+  | { readonly kind: 'timeout'; readonly limitMs: number; readonly elapsedMs: number; readonly hung?: true }
   | { readonly kind: 'crashed'; readonly detail: string };
 
 /**
  * A late call may be the machine's stall (the OS did not run the plugin's thread or process), not the
- * plugin's: a timeout stands only when the same call, made again, is late too. `again` is called once.
+ * plugin's: a timeout stands only when the same call, made again, is late too. `again` is called once,
+ * and not at all for a hang (no answer a grace period past the limit).
  */
-export function confirmedTimeout<T extends { readonly kind: string }>(first: T, again: () => T): T {
-  return first.kind === 'timeout' ? again() : first;
+export function confirmedTimeout<T extends { readonly kind: string; readonly hung?: true }>(first: T, again: () => T): T {
+  return first.kind === 'timeout' && first.hung !== true ? again() : first;
 }
 
 /** A plugin as the kit drives it, wherever it runs. */

@@ -94,7 +94,8 @@ function workerPool(source: PluginModule, options: IsolationOptions): WorkerPool
       if (answer.kind === 'timeout') {
         const elapsedMs = answer.runningMs ?? performance.now() - start;
         replace();
-        return { kind: 'timeout', limitMs: options.timeLimitMs, elapsedMs };
+        // a call the worker started and never answered is a hang; one it never picked up is the machine's stall
+        return answer.runningMs !== undefined ? { kind: 'timeout', limitMs: options.timeLimitMs, elapsedMs, hung: true } : { kind: 'timeout', limitMs: options.timeLimitMs, elapsedMs };
       }
       if (answer.kind === 'exit') {
         replace();
