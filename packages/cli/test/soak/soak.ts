@@ -84,7 +84,14 @@ function run(args: readonly string[], env: Readonly<Record<string, string>>): Pr
  * Runs each kind until it has made `callsPerKind` plugin calls (`runs` cases per property per
  * conform run, seeds counting up from `firstSeed`), under two busy loops.
  */
-export async function soak(options: { readonly callsPerKind: (kind: SoakKind) => number; readonly runs: (kind: SoakKind) => number; readonly firstSeed: number; readonly log?: (line: string) => void }): Promise<SoakResult> {
+export async function soak(options: {
+  readonly callsPerKind: (kind: SoakKind) => number;
+  readonly runs: (kind: SoakKind) => number;
+  readonly firstSeed: number;
+  readonly log?: (line: string) => void;
+  /** run the kinds at the same time (the bounded soak: more load, less wall time); default one after another */
+  readonly concurrent?: boolean;
+}): Promise<SoakResult> {
   const dir = mkdtempSync(join(tmpdir(), 'hiodkit-soak-'));
   const cPlugin = join(dir, 'plugin');
   const cc = spawnSync('cc', ['-std=c11', '-O2', '-o', cPlugin, C_SOURCE], { encoding: 'utf8' });
@@ -92,37 +99,45 @@ export async function soak(options: { readonly callsPerKind: (kind: SoakKind) =>
   const load = busyLoops();
   const figures: KindFigure[] = [];
   const falseVerdicts: FalseVerdict[] = [];
-  let seed = options.firstSeed;
-  try {
-    for (const kind of SOAK_KINDS) {
-      const start = performance.now();
-      let calls = 0;
-      let runs = 0;
-      while (calls < options.callsPerKind(kind)) {
-        const json = join(dir, `report-${seed}.json`);
-        const args = ['conform', ...kind.plugin(cPlugin), '--runs', String(options.runs(kind)), '--seed', String(seed), '--time-limit', String(kind.timeLimitMs), '--json', json];
-        const r = await run(args, kind.env ?? {});
-        runs++;
-        let report: ReportJson | undefined;
-        try {
-          // the run document of one plugin: its report is the first and only one
-          report = (JSON.parse(readFileSync(json, 'utf8')) as { readonly reports: readonly ReportJson[] }).reports[0];
-        } catch {
-          report = undefined;
-        }
-        const failed = report?.properties.filter((p) => p.status !== 'passed' && p.status !== 'not-applicable') ?? [];
-        calls += report?.properties.reduce((n, p) => n + p.calls, 0) ?? 0;
-        if (r.code !== 0 || report === undefined || !report.conformant || failed.length > 0) {
-          const detail = failed.map((p) => `${p.id}: ${p.failure?.summary ?? p.status}`).join('; ') || r.stderr.trim() || r.stdout.trim().split('\n').slice(-3).join(' / ');
-          falseVerdicts.push({ kind: kind.name, seed, exitCode: r.code, detail });
-          options.log?.(`FALSE VERDICT · ${kind.name} · hiodkit ${args.join(' ')} → exit ${String(r.code)}: ${detail}`);
-        }
-        seed++;
+  // one after another, each kind's seeds follow the last kind's, as the full soak has always counted them
+  let nextSeed = options.firstSeed;
+  const soakKind = async (kind: SoakKind, firstSeed: number): Promise<void> => {
+    let seed = firstSeed;
+    const start = performance.now();
+    let calls = 0;
+    let runs = 0;
+    while (calls < options.callsPerKind(kind)) {
+      const json = join(dir, `report-${seed}.json`);
+      const args = ['conform', ...kind.plugin(cPlugin), '--runs', String(options.runs(kind)), '--seed', String(seed), '--time-limit', String(kind.timeLimitMs), '--json', json];
+      const r = await run(args, kind.env ?? {});
+      runs++;
+      let report: ReportJson | undefined;
+      try {
+        // the run document of one plugin: its report is the first and only one
+        report = (JSON.parse(readFileSync(json, 'utf8')) as { readonly reports: readonly ReportJson[] }).reports[0];
+      } catch {
+        report = undefined;
       }
-      const seconds = (performance.now() - start) / 1000;
-      figures.push({ kind: kind.name, runs, calls, seconds });
-      options.log?.(`${kind.name}: ${calls} calls in ${runs} runs, ${seconds.toFixed(0)} s`);
+      const failed = report?.properties.filter((p) => p.status !== 'passed' && p.status !== 'not-applicable') ?? [];
+      calls += report?.properties.reduce((n, p) => n + p.calls, 0) ?? 0;
+      if (r.code !== 0 || report === undefined || !report.conformant || failed.length > 0) {
+        const detail = failed.map((p) => `${p.id}: ${p.failure?.summary ?? p.status}`).join('; ') || r.stderr.trim() || r.stdout.trim().split('\n').slice(-3).join(' / ');
+        falseVerdicts.push({ kind: kind.name, seed, exitCode: r.code, detail });
+        options.log?.(`FALSE VERDICT · ${kind.name} · hiodkit ${args.join(' ')} → exit ${String(r.code)}: ${detail}`);
+      }
+      seed++;
     }
+    const seconds = (performance.now() - start) / 1000;
+    figures.push({ kind: kind.name, runs, calls, seconds });
+    options.log?.(`${kind.name}: ${calls} calls in ${runs} runs, ${seconds.toFixed(0)} s`);
+    nextSeed = Math.max(nextSeed, seed);
+  };
+  try {
+    if (options.concurrent === true) {
+      // seeds apart by a million per kind: no two kinds share one
+      await Promise.all(SOAK_KINDS.map((kind, i) => soakKind(kind, options.firstSeed + i * 1_000_000)));
+      figures.sort((a, b) => SOAK_KINDS.findIndex((k) => k.name === a.kind) - SOAK_KINDS.findIndex((k) => k.name === b.kind));
+    } else for (const kind of SOAK_KINDS) await soakKind(kind, nextSeed);
   } finally {
     for (const l of load) l.kill('SIGKILL');
     rmSync(dir, { recursive: true, force: true });
