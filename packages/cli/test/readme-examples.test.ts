@@ -36,5 +36,6 @@ describe.each(['core', 'vtd', 'stub', 'conformance'])('the README of @hiodkit/%s
     } finally {
       rmSync(file, { force: true });
     }
-  });
+    // a child started through tsx that runs the kit: seconds on a cold cache and a busy machine
+  }, 60_000);
 });
