@@ -22,6 +22,8 @@ export default defineConfig({
           root: `packages/${name}`,
           include: ['test/**/*.test.ts'],
           benchmark: { include: ['bench/**/*.bench.ts'] },
+          // a hang guard, not a speed check: children started through tsx take seconds on a cold cache and a busy machine
+          testTimeout: 30_000,
         },
       })),
       // projects named apart:… are left out of `pnpm test` (one negated pattern: vitest ORs several)
