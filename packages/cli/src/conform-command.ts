@@ -14,7 +14,6 @@ import {
   PROPERTY_IDS,
   RESOLVER_PROPERTY_IDS,
   type ResolverHandle,
-  type ResolverReport,
   runConformance,
   runResolverConformance,
   SEED_MAX,
@@ -28,7 +27,7 @@ import { colourWanted, reportStyle } from './colour.js';
 import { htmlReport } from './html-report.js';
 import type { CliIo } from './io.js';
 import { junitXml } from './junit.js';
-import type { PluginRun } from './plugin-run.js';
+import type { PluginRun, ResolverRun } from './plugin-run.js';
 import { replayCommand } from './replay-command.js';
 import { progressLine } from './progress.js';
 import { expandPropertyGlobs } from './property-glob.js';
@@ -63,7 +62,7 @@ against minikconf instead: ${RESOLVER_PROPERTY_IDS.join(', ')}.
                       first: XFAIL while it fails, XPASS (exit 1) once it passes
   --json FILE         write the run as JSON, one document whatever the number
                       of plugins (@hiodkit/conformance schemas/run.schema.json)
-  --junit FILE        write JUnit XML, a testsuite per checker plugin
+  --junit FILE        write JUnit XML, a testsuite per plugin (checker or resolver)
   --html FILE         write one self-contained HTML page: the plugin x property
                       matrix, row coverage, each counterexample with QEMU's
                       outcome beside the plugin's and the command replaying it
@@ -101,7 +100,7 @@ function resolverOptions(
   };
   if (values.profile !== undefined) refuse('--profile is a checker\'s QEMU revision');
   if (options.knownFailures !== undefined) refuse('--known-failure lists a checker\'s known failures');
-  if (outputs.junit !== undefined || outputs.html !== undefined) refuse('--junit and --html report checkers; write a resolver\'s run with --json');
+  if (outputs.html !== undefined) refuse('--html reports checkers; write a resolver\'s run with --json or --junit');
   const { numRuns, seed, timeLimitMs, path } = options;
   return {
     seed,
@@ -234,11 +233,12 @@ export function conformCommand(argv: readonly string[], io: CliIo): number {
 
   const start = new Date();
   const runs: PluginRun[] = [];
-  const resolverReports: ResolverReport[] = [];
+  const resolverRuns: ResolverRun[] = [];
   for (const target of targets) {
     const progress = progressLine(io, target.label);
     const input = target.input();
     if ('resolver' in input) {
+      const startedAt = new Date();
       let result;
       try {
         result = runResolverConformance(input.resolver, resolverOptions(input.resolver, options, values, outputs));
@@ -246,7 +246,7 @@ export function conformCommand(argv: readonly string[], io: CliIo): number {
         progress.done();
         input.resolver.close();
       }
-      resolverReports.push(result);
+      resolverRuns.push({ report: result, startedAt });
       report.write(`${formatResolverReport(result, { style, replay: replayCommand([...target.replay, ...runWords]) })}\n\n`);
       continue;
     }
@@ -262,10 +262,10 @@ export function conformCommand(argv: readonly string[], io: CliIo): number {
     runs.push({ report: result, startedAt, replay: [...target.replay, ...runWords] });
     report.write(`${formatReport(result, { style, replay: replayCommand([...target.replay, ...runWords]) })}\n\n`);
   }
-  const reports = [...runs.map((r) => r.report), ...resolverReports];
+  const reports = [...runs.map((r) => r.report), ...resolverRuns.map((r) => r.report)];
   const run = conformanceRun(reports, { seed, start, end: new Date() });
   if (outputs.json) write(outputs.json, `${JSON.stringify(run, null, 2)}\n`, io);
-  if (outputs.junit) write(outputs.junit, junitXml(runs, hostname()), io);
+  if (outputs.junit) write(outputs.junit, junitXml(runs, hostname(), resolverRuns), io);
   if (outputs.html) write(outputs.html, htmlReport(runs, run.runInfo), io);
   if (reports.length > 1) report.write(`${reports.filter((r) => r.conformant).length} of ${reports.length} plugins conformant\n`);
   return run.conformant ? EXIT.ok : EXIT.failed;

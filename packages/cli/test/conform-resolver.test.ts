@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { RESOLVER_PROPERTY_IDS, schemaProblems, type ConformanceRun, type ResolverReport } from '@hiodkit/conformance';
 import { FIXTURES, makeTempDir, removeTempDir, run } from './helpers.js';
+import { junitSchemaErrors } from './xmllint.js';
 
 /** The resolver fixture as --exec takes it: node with tsx, since it imports the minikconf port from source. */
 const exec = (mode = '') => `${process.execPath} --conditions=@hiodkit/source --import tsx ${join(FIXTURES, 'protocol-cli', 'kconfig-resolver.ts')}${mode === '' ? '' : ` ${mode}`}`;
@@ -44,10 +45,23 @@ describe('conform --exec on a Kconfig resolver (its hello says kind "kconfig-res
     expect(doc.conformant).toBe(false);
   });
 
+  it('writes JUnit with a testsuite for the resolver, valid by libxml2 against the Jenkins schema, the wrong build in the failure', async () => {
+    const file = join(tmp, 'resolver.xml');
+    const r = run(['conform', '--exec', exec('imply-as-select'), '--property', 'kconfig-resolver/seed-builds', ...SEED_RUN, '--junit', file]);
+    expect(r.code).toBe(1);
+    const xml = readFileSync(file, 'utf8');
+    expect(await junitSchemaErrors(xml)).toEqual([]);
+    expect(xml).toMatch(/<testsuite name="imply-select \(Kconfig resolver\)" tests="1" failures="1" errors="0" skipped="0" /);
+    expect(xml).toContain('<property name="kind" value="kconfig-resolver"/>');
+    expect(xml).toMatch(/<testcase name="kconfig-resolver\/seed-builds" classname="hiodkit\.imply-select" [^>]*>\n {6}<failure message="on the seed build [^"]*: the resolver's resolution differs from minikconf's" type="nonconformance">/);
+    expect(xml).toContain('  |     imply VTD_ACCEL');
+    expect(xml).toMatch(/seed 7, path \d+(:\d+)*, shrunk \d+ time\(s\)/);
+  });
+
   it.each([
     [['--profile', 'seed'], '--profile is a checker'],
     [['--known-failure', 'contract'], '--known-failure lists a checker'],
-    [['--junit', '-'], '--junit and --html report checkers'],
+    [['--html', '-'], '--html reports checkers'],
     [['--property', 'table-equivalence'], 'unknown resolver property ID "table-equivalence"'],
   ])('refuses what only a checker has (%j): exit 2, naming it', (extra, message) => {
     const r = run(['conform', '--exec', exec(), ...SEED_RUN, ...extra]);
