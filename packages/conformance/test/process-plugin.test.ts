@@ -6,7 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sample } from './fixtures/protocol/sample-case.js';
 import { PluginLoadError, caseFromJson, caseToJson, runConformance, schemaProblems, type Invocation } from '../src/index.js';
-import { KIT_HELLO, decodeAnswer, decodeHello, encodeRequest, processPlugin, type ProcessCommand, type ProcessPluginHandle } from '../src/plugins/process-plugin.js';
+import { processPlugin, type ProcessCommand, type ProcessPluginHandle } from '../src/plugins/process-plugin.js';
+import { KIT_HELLO, decodeAnswer, decodeHello, encodeRequest } from '../src/plugins/protocol.js';
 
 const SEED = 20_260_106;
 const FIXTURES = fileURLToPath(new URL('./fixtures/protocol/', import.meta.url));

@@ -9,26 +9,6 @@ import type { ResolverHandle, ResolverInvocation } from './resolver-invocation.j
 import { caseToJson } from './wire.js';
 import { startWorker, stopWorker, waitForWorker, type WorkerLink } from './worker-bridge.js';
 
-export {
-  KIT_HELLO,
-  KIT_HELLO_LINE,
-  PROTOCOL_VERSION,
-  SUPPORTED_PROTOCOLS,
-  decodeAnswer,
-  decodeHello,
-  decodeResolutionAnswer,
-  encodeKconfigRequest,
-  encodeRequest,
-  helloKind,
-  quoteLine,
-  type CheckerHello,
-  type DecodedAnswer,
-  type DecodedResolution,
-  type PluginHello,
-  type PluginKind,
-  type ResolverHello,
-} from './protocol.js';
-
 /** A plugin program: run directly, without a shell. */
 export interface ProcessCommand {
   readonly command: string;
