@@ -4,7 +4,7 @@ import type { KnownFailureEntry } from './known-failures.js';
 import { PluginLoadError, pluginShapeProblems } from './plugin-module.js';
 import { cloneCase, firstDifference, renderValue, sameCase } from './plain-data.js';
 import { withoutStackFrames } from './plugin-text.js';
-import { outcomeProblems } from './wire.js';
+import { copyOutcome, outcomeProblems } from './wire.js';
 
 /** What happened when the kit called a plugin once. */
 export type Invocation =
@@ -52,21 +52,36 @@ export function describeThrown(e: unknown): string {
   }
 }
 
-/** Judges what `check` returned: an Outcome by the shipped schema, or why it is not one. */
-export function judgeReturned(value: unknown, elapsedMs: number, mutation: string | undefined): Invocation {
-  let outcome: Outcome;
+/** What a call must return: the call's name, what it returns, and how to check and copy that. */
+export interface AnswerForm<T> {
+  readonly call: string;
+  /** with its article, as messages say it: `an Outcome` */
+  readonly noun: string;
+  problems(value: unknown): string[];
+  copy(value: T): T;
+}
+
+/** Judges a returned value by its form: a fresh copy of it when valid, or why it is not one. */
+export function judgeAnswer<T>(value: unknown, elapsedMs: number, form: AnswerForm<T>): { readonly kind: 'valid'; readonly value: T } | Extract<Invocation, { readonly kind: 'invalid' }> {
   try {
     if (typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function') {
-      return { kind: 'invalid', value: 'a Promise', problems: ['check returned a Promise; it must return an Outcome synchronously'], elapsedMs };
+      return { kind: 'invalid', value: 'a Promise', problems: [`${form.call} returned a Promise; it must return ${form.noun} synchronously`], elapsedMs };
     }
-    const problems = outcomeProblems(value);
+    const problems = form.problems(value);
     if (problems.length > 0) return { kind: 'invalid', value: renderValue(value), problems, elapsedMs };
-    // a fresh plain copy: the kit never touches the plugin's object again (getters, proxies)
-    const v = value as Outcome;
-    outcome = v.ok ? { ok: true } : { ok: false, error: { message: v.error.message, hints: [...v.error.hints] } };
+    return { kind: 'valid', value: form.copy(value as T) };
   } catch (e) {
     return { kind: 'invalid', value: 'an object whose properties cannot be read', problems: [`reading it threw ${describeThrown(e)}`], elapsedMs };
   }
+}
+
+const OUTCOME: AnswerForm<Outcome> = { call: 'check', noun: 'an Outcome', problems: (v) => outcomeProblems(v), copy: copyOutcome };
+
+/** Judges what `check` returned: an Outcome by the shipped schema, or why it is not one. */
+export function judgeReturned(value: unknown, elapsedMs: number, mutation: string | undefined): Invocation {
+  const judged = judgeAnswer(value, elapsedMs, OUTCOME);
+  if (judged.kind !== 'valid') return judged;
+  const outcome = judged.value;
   return mutation === undefined ? { kind: 'outcome', outcome, elapsedMs } : { kind: 'outcome', outcome, elapsedMs, mutation };
 }
 
@@ -117,11 +132,11 @@ export function inProcessPlugin(plugin: PluginWithKnownFailures, timeLimitMs: nu
   };
 }
 
-/** One line for a call that did not produce an Outcome. */
-export function describeFailedInvocation(inv: Exclude<Invocation, { kind: 'outcome' }>): string {
+/** One line for a call that did not produce its answer (`noun`: what it should have returned). */
+export function describeFailedInvocation(inv: Exclude<Invocation, { kind: 'outcome' }>, noun = 'an Outcome'): string {
   switch (inv.kind) {
     case 'invalid':
-      return `returned ${inv.value}, which is not an Outcome: ${inv.problems.join('; ')}`;
+      return `returned ${inv.value}, which is not ${noun}: ${inv.problems.join('; ')}`;
     case 'threw':
       return `threw ${inv.error}`;
     case 'timeout':

@@ -4,7 +4,8 @@ import type { KconfigResolution, KconfigResolverInput, Outcome, PluginDeclaratio
 import { schemaProblems } from '../schemas.js';
 import { duplicateKey } from './json-text.js';
 import type { KnownFailureEntry } from './known-failures.js';
-import type { CaseJson } from './wire.js';
+import { copyResolution } from './resolver-invocation.js';
+import { copyOutcome, type CaseJson } from './wire.js';
 
 export const PROTOCOL_VERSION = 2;
 /** The versions a plugin's hello may say: 1 (a checker, as before kinds) and 2. */
@@ -119,24 +120,28 @@ export type DecodedAnswer =
   /** the line cannot be tied to any request */
   | { readonly kind: 'garbage'; readonly value: string; readonly problems: readonly string[] };
 
-/** Decodes an answer line by schemas/protocol-response.schema.json (its outcome by outcome.schema.json). */
-export function decodeAnswer(line: string, lineNo: number): DecodedAnswer {
+/** An answer line by its schema: the id it answers and the parsed line when it is valid, else why it is not. */
+function decodeLine(line: string, lineNo: number, schema: 'protocol-response.schema.json' | 'protocol-resolution.schema.json'): { readonly kind: 'valid'; readonly id: number; readonly value: unknown } | Exclude<DecodedAnswer, { readonly kind: 'answer' }> {
   const value = `stdout line ${lineNo} ${quoteLine(line)}`;
   const parsed = parseJson(line);
   if (!parsed.ok) return { kind: 'garbage', value, problems: [`stdout line ${lineNo} is not JSON (${parsed.reason})`] };
   const v = parsed.value;
   const id = isObject(v) ? v['id'] : undefined;
   const repeated = repeatedKey(line, 'answer');
-  const problems = (repeated !== undefined ? [repeated] : schemaProblems('protocol-response.schema.json', v, 'answer')).map((p) => `stdout line ${lineNo}: ${p}`);
+  const problems = (repeated !== undefined ? [repeated] : schemaProblems(schema, v, 'answer')).map((p) => `stdout line ${lineNo}: ${p}`);
   // a repeated id ties the line to no request for certain
   if (typeof id !== 'number' || !Number.isSafeInteger(id) || id < 0 || repeated?.startsWith('answer.id:') === true) {
     return { kind: 'garbage', value, problems: problems.length > 0 ? problems : [`stdout line ${lineNo}: answer.id: must be a non-negative integer`] };
   }
   if (problems.length > 0) return { kind: 'invalid', id, value, problems };
-  const o = (v as { outcome: Outcome }).outcome;
+  return { kind: 'valid', id, value: v };
+}
+
+/** Decodes an answer line by schemas/protocol-response.schema.json (its outcome by outcome.schema.json). */
+export function decodeAnswer(line: string, lineNo: number): DecodedAnswer {
+  const d = decodeLine(line, lineNo, 'protocol-response.schema.json');
   // a fresh plain copy, as judgeReturned makes for in-process plugins
-  const outcome: Outcome = o.ok ? { ok: true } : { ok: false, error: { message: o.error.message, hints: [...o.error.hints] } };
-  return { kind: 'answer', id, outcome };
+  return d.kind === 'valid' ? { kind: 'answer', id: d.id, outcome: copyOutcome((d.value as { outcome: Outcome }).outcome) } : d;
 }
 
 /** What one stdout line of a Kconfig resolver after the hello says. */
@@ -146,18 +151,6 @@ export type DecodedResolution =
 
 /** Decodes a resolver's answer line by schemas/protocol-resolution.schema.json (its resolution by kconfig-resolution.schema.json). */
 export function decodeResolutionAnswer(line: string, lineNo: number): DecodedResolution {
-  const value = `stdout line ${lineNo} ${quoteLine(line)}`;
-  const parsed = parseJson(line);
-  if (!parsed.ok) return { kind: 'garbage', value, problems: [`stdout line ${lineNo} is not JSON (${parsed.reason})`] };
-  const v = parsed.value;
-  const id = isObject(v) ? v['id'] : undefined;
-  const repeated = repeatedKey(line, 'answer');
-  const problems = (repeated !== undefined ? [repeated] : schemaProblems('protocol-resolution.schema.json', v, 'answer')).map((p) => `stdout line ${lineNo}: ${p}`);
-  if (typeof id !== 'number' || !Number.isSafeInteger(id) || id < 0 || repeated?.startsWith('answer.id:') === true) {
-    return { kind: 'garbage', value, problems: problems.length > 0 ? problems : [`stdout line ${lineNo}: answer.id: must be a non-negative integer`] };
-  }
-  if (problems.length > 0) return { kind: 'invalid', id, value, problems };
-  const r = (v as { resolution: KconfigResolution }).resolution;
-  const resolution: KconfigResolution = r.ok ? { ok: true, values: { ...r.values } } : { ok: false, error: { message: r.error.message } };
-  return { kind: 'answer', id, resolution };
+  const d = decodeLine(line, lineNo, 'protocol-resolution.schema.json');
+  return d.kind === 'valid' ? { kind: 'answer', id: d.id, resolution: copyResolution((d.value as { resolution: KconfigResolution }).resolution) } : d;
 }

@@ -1,6 +1,6 @@
 import type { KconfigResolution, KconfigResolverInput, KconfigResolverPlugin } from '@hiodkit/core';
 import { schemaProblems } from '../schemas.js';
-import { describeThrown, type Invocation } from './invocation.js';
+import { describeFailedInvocation, describeThrown, judgeAnswer, type AnswerForm, type Invocation } from './invocation.js';
 import { PluginLoadError } from './plugin-module.js';
 import { clonePlainData, firstDifference, renderValue } from './plain-data.js';
 
@@ -30,19 +30,13 @@ export function copyResolution(r: KconfigResolution): KconfigResolution {
   return r.ok ? { ok: true, values: { ...r.values } } : { ok: false, error: { message: r.error.message } };
 }
 
+const RESOLUTION: AnswerForm<KconfigResolution> = { call: 'resolve', noun: 'a resolution', problems: (v) => resolutionProblems(v), copy: copyResolution };
+
 /** Judges what `resolve` returned: a resolution by the shipped schema, or why it is not one. */
 export function judgeResolution(value: unknown, elapsedMs: number, mutation: string | undefined): ResolverInvocation {
-  let resolution: KconfigResolution;
-  try {
-    if (typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function') {
-      return { kind: 'invalid', value: 'a Promise', problems: ['resolve returned a Promise; it must return a resolution synchronously'], elapsedMs };
-    }
-    const problems = resolutionProblems(value);
-    if (problems.length > 0) return { kind: 'invalid', value: renderValue(value), problems, elapsedMs };
-    resolution = copyResolution(value as KconfigResolution);
-  } catch (e) {
-    return { kind: 'invalid', value: 'an object whose properties cannot be read', problems: [`reading it threw ${describeThrown(e)}`], elapsedMs };
-  }
+  const judged = judgeAnswer(value, elapsedMs, RESOLUTION);
+  if (judged.kind !== 'valid') return judged;
+  const resolution = judged.value;
   return mutation === undefined ? { kind: 'resolution', resolution, elapsedMs } : { kind: 'resolution', resolution, elapsedMs, mutation };
 }
 
@@ -101,14 +95,5 @@ export function inProcessResolver(plugin: KconfigResolverPlugin, timeLimitMs: nu
 
 /** One line for a call that gave no resolution. */
 export function describeFailedResolverCall(inv: FailedCall): string {
-  switch (inv.kind) {
-    case 'invalid':
-      return `returned ${inv.value}, which is not a Kconfig resolution: ${inv.problems.join('; ')}`;
-    case 'threw':
-      return `threw ${inv.error}`;
-    case 'timeout':
-      return `did not return within the ${inv.limitMs} ms time limit`;
-    case 'crashed':
-      return `crashed: ${inv.detail}`;
-  }
+  return describeFailedInvocation(inv, 'a Kconfig resolution');
 }

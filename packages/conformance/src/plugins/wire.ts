@@ -63,6 +63,11 @@ export function outcomeProblems(value: unknown, root = 'outcome'): string[] {
   return schemaProblems('outcome.schema.json', value, root);
 }
 
+/** A fresh plain copy of a valid outcome: the kit never touches the plugin's object again (getters, proxies). */
+export function copyOutcome(o: Outcome): Outcome {
+  return o.ok ? { ok: true } : { ok: false, error: { message: o.error.message, hints: [...o.error.hints] } };
+}
+
 /** One line for an outcome: `accept`, or the message and hint text. */
 export function describeOutcome(outcome: Outcome): string {
   if (outcome.ok) return 'accept';
