@@ -10,6 +10,8 @@ import {
   openIsolatedModule,
   openProcessPlugin,
   parseKnownFailureOption,
+  type OpenedPlugin,
+  type PluginHandle,
   type PluginInput,
   PROPERTY_IDS,
   RESOLVER_PROPERTY_IDS,
@@ -86,6 +88,9 @@ Exit codes:
   2  bad usage or bad input, including a plugin that cannot be loaded, or an
      output file that cannot be written
   3  an internal error in hiodkit (please report it)`;
+
+/** What a run target opens to: a checker's handle as runConformance takes it, or a resolver. */
+const asTarget = (opened: OpenedPlugin): PluginHandle | { readonly resolver: ResolverHandle } => (opened.kind === 'checker' ? opened.handle : { resolver: opened.handle });
 
 /** The run's options as a Kconfig resolver takes them; what only a checker has is refused before it runs. */
 function resolverOptions(
@@ -207,19 +212,13 @@ export function conformCommand(argv: readonly string[], io: CliIo): number {
   if (values.plugin !== undefined) {
     const module = resolve(io.cwd, values.plugin);
     const replay = ['--plugin', values.plugin, ...(values.export !== undefined ? ['--export', values.export] : [])];
-    const opener = () => {
-      // the export says which kind it is
-      const opened = openIsolatedModule({ module, ...(values.export !== undefined ? { export: values.export } : {}) }, { timeLimitMs: timeLimitMs ?? 1000 });
-      return opened.kind === 'checker' ? opened.handle : { resolver: opened.handle };
-    };
+    // the export says which kind it is
+    const opener = () => asTarget(openIsolatedModule({ module, ...(values.export !== undefined ? { export: values.export } : {}) }, { timeLimitMs: timeLimitMs ?? 1000 }));
     targets.push({ label: module, input: opener, replay });
   } else if (values.exec !== undefined) {
     const [command = '', ...args] = splitCommandLine(values.exec);
-    const opener = () => {
-      // the hello says which kind it is
-      const opened = openProcessPlugin({ command, args, cwd: io.cwd }, { timeLimitMs: timeLimitMs ?? 1000 });
-      return opened.kind === 'checker' ? opened.handle : { resolver: opened.handle };
-    };
+    // the hello says which kind it is
+    const opener = () => asTarget(openProcessPlugin({ command, args, cwd: io.cwd }, { timeLimitMs: timeLimitMs ?? 1000 }));
     targets.push({ label: values.exec, input: opener, replay: ['--exec', values.exec] });
   } else {
     const which = builtin ?? 'all';

@@ -1,4 +1,4 @@
-import { formatFailure, type PropertyResult, type ResolverPropertyResult } from '@hiodkit/conformance';
+import { formatFailure, formatResolverFailure, type PropertyResult, type ResolverPropertyResult } from '@hiodkit/conformance';
 import type { PluginRun, ResolverRun } from './plugin-run.js';
 import { xmlAttribute, xmlText } from './xml-text.js';
 
@@ -46,73 +46,78 @@ function property(name: string, value: string | number): string {
   return `      <property name="${xmlAttribute(name)}" value="${xmlAttribute(String(value))}"/>`;
 }
 
-function testsuite(run: PluginRun, hostname: string): string {
-  const { report } = run;
-  const count = (set: ReadonlySet<string>) => report.properties.filter((p) => set.has(p.status)).length;
-  const properties = [
-    property('seed', report.options.seed),
-    property('profile', report.profile),
-    property('runs', report.options.numRuns),
-    property('time-limit-ms', report.options.timeLimitMs),
-    property('kit', `${report.kit.name}@${report.kit.version}`),
-    property('isolation', report.plugin.isolation),
-    ...report.plugin.knownFailures.map((id) => property('known-failure', id)),
-  ];
-  const attributes = [
-    `name="${xmlAttribute(`${report.plugin.name} (profile ${report.profile})`)}"`,
-    `tests="${report.properties.length}"`,
-    `failures="${count(FAILED)}"`,
-    'errors="0"',
-    `skipped="${count(SKIPPED)}"`,
-    `time="${seconds(report.durationMs)}"`,
-    `timestamp="${timestamp(run.startedAt)}"`,
-    `hostname="${xmlAttribute(hostname)}"`,
-  ];
-  return [`  <testsuite ${attributes.join(' ')}>`, '    <properties>', ...properties, '    </properties>', ...report.properties.map((p) => testcase(run, p)), '  </testsuite>'].join('\n');
+/** One testsuite as both plugin kinds fill it in. */
+interface Suite {
+  readonly name: string;
+  readonly failures: number;
+  readonly skipped: number;
+  readonly durationMs: number;
+  readonly startedAt: Date;
+  readonly properties: readonly string[];
+  readonly testcases: readonly string[];
 }
 
-/** A resolver property's failure as text: what differed, the build it differed on, and the path that replays it. */
-function resolverFailureText(p: Extract<ResolverPropertyResult, { status: 'failed' }>): string {
-  const f = p.failure;
-  const lines = [f.summary];
-  if (f.expected !== undefined) lines.push(`expected: ${f.expected}`);
-  if (f.actual !== undefined) lines.push(`actual:   ${f.actual}`);
-  for (const { label, input } of f.inputs) {
-    lines.push(`${label}: host ${JSON.stringify(input.host)}, .mak ${JSON.stringify(input.mak)}, default devices ${input.defaultDevices ? 'on' : 'off'}; rules:`);
-    lines.push(...input.rules.split('\n').map((l) => `  | ${l}`));
-  }
-  lines.push(`seed ${p.seed}, path ${f.path}, shrunk ${f.shrinks} time(s)`);
-  return lines.join('\n');
+function checkerSuite(run: PluginRun): Suite {
+  const { report } = run;
+  const count = (set: ReadonlySet<string>) => report.properties.filter((p) => set.has(p.status)).length;
+  return {
+    name: `${report.plugin.name} (profile ${report.profile})`,
+    failures: count(FAILED),
+    skipped: count(SKIPPED),
+    durationMs: report.durationMs,
+    startedAt: run.startedAt,
+    properties: [
+      property('seed', report.options.seed),
+      property('profile', report.profile),
+      property('runs', report.options.numRuns),
+      property('time-limit-ms', report.options.timeLimitMs),
+      property('kit', `${report.kit.name}@${report.kit.version}`),
+      property('isolation', report.plugin.isolation),
+      ...report.plugin.knownFailures.map((id) => property('known-failure', id)),
+    ],
+    testcases: report.properties.map((p) => testcase(run, p)),
+  };
 }
 
 function resolverTestcase(run: ResolverRun, p: ResolverPropertyResult): string {
   const open = `    <testcase name="${xmlAttribute(p.id)}" classname="${xmlAttribute(`hiodkit.${run.report.resolver.name}`)}" time="${seconds(p.durationMs)}"`;
   if (p.status === 'passed') return `${open}/>`;
-  return `${open}>\n      <failure message="${xmlAttribute(p.failure.summary)}" type="nonconformance">${xmlText(resolverFailureText(p))}</failure>\n    </testcase>`;
+  return `${open}>\n      <failure message="${xmlAttribute(p.failure.summary)}" type="nonconformance">${xmlText(formatResolverFailure(p, run.report.options.numRuns, ''))}</failure>\n    </testcase>`;
 }
 
-function resolverTestsuite(run: ResolverRun, hostname: string): string {
+function resolverSuite(run: ResolverRun): Suite {
   const { report } = run;
-  const properties = [
-    property('kind', report.kind),
-    property('seed', report.options.seed),
-    property('runs', report.options.numRuns),
-    property('time-limit-ms', report.options.timeLimitMs),
-    property('kit', `${report.kit.name}@${report.kit.version}`),
-    property('isolation', report.resolver.isolation),
-    property('reference', "minikconf (the project's port of scripts/minikconf.py)"),
-  ];
+  return {
+    name: `${report.resolver.name} (Kconfig resolver)`,
+    failures: report.properties.filter((p) => p.status === 'failed').length,
+    skipped: 0,
+    durationMs: report.durationMs,
+    startedAt: run.startedAt,
+    properties: [
+      property('kind', report.kind),
+      property('seed', report.options.seed),
+      property('runs', report.options.numRuns),
+      property('time-limit-ms', report.options.timeLimitMs),
+      property('kit', `${report.kit.name}@${report.kit.version}`),
+      property('isolation', report.resolver.isolation),
+      property('reference', "minikconf (the project's port of scripts/minikconf.py)"),
+    ],
+    testcases: report.properties.map((p) => resolverTestcase(run, p)),
+  };
+}
+
+function testsuite(suite: Suite, hostname: string): string {
   const attributes = [
-    `name="${xmlAttribute(`${report.resolver.name} (Kconfig resolver)`)}"`,
-    `tests="${report.properties.length}"`,
-    `failures="${report.properties.filter((p) => p.status === 'failed').length}"`,
+    `name="${xmlAttribute(suite.name)}"`,
+    `tests="${suite.testcases.length}"`,
+    `failures="${suite.failures}"`,
     'errors="0"',
-    'skipped="0"',
-    `time="${seconds(report.durationMs)}"`,
-    `timestamp="${timestamp(run.startedAt)}"`,
+    `skipped="${suite.skipped}"`,
+    `time="${seconds(suite.durationMs)}"`,
+    `timestamp="${timestamp(suite.startedAt)}"`,
     `hostname="${xmlAttribute(hostname)}"`,
   ];
-  return [`  <testsuite ${attributes.join(' ')}>`, '    <properties>', ...properties, '    </properties>', ...report.properties.map((p) => resolverTestcase(run, p)), '  </testsuite>'].join('\n');
+  return [`  <testsuite ${attributes.join(' ')}>`, '    <properties>', ...suite.properties, '    </properties>', ...suite.testcases, '  </testsuite>'].join('\n');
 }
 
 /**
@@ -121,10 +126,8 @@ function resolverTestsuite(run: ResolverRun, hostname: string): string {
  * every text escaped to what XML 1.0 can hold.
  */
 export function junitXml(runs: readonly PluginRun[], hostname: string, resolverRuns: readonly ResolverRun[] = []): string {
-  const failures = runs.reduce((n, r) => n + r.report.properties.filter((p) => FAILED.has(p.status)).length, 0) + resolverRuns.reduce((n, r) => n + r.report.properties.filter((p) => p.status === 'failed').length, 0);
-  const tests = runs.reduce((n, r) => n + r.report.properties.length, 0) + resolverRuns.reduce((n, r) => n + r.report.properties.length, 0);
-  const time = runs.reduce((n, r) => n + r.report.durationMs, 0) + resolverRuns.reduce((n, r) => n + r.report.durationMs, 0);
-  const host = hostname || 'localhost';
-  const suites = [...runs.map((r) => testsuite(r, host)), ...resolverRuns.map((r) => resolverTestsuite(r, host))];
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="hiodkit conformance" tests="${tests}" failures="${failures}" errors="0" time="${seconds(time)}">\n${suites.join('\n')}\n</testsuites>\n`;
+  const suites = [...runs.map(checkerSuite), ...resolverRuns.map(resolverSuite)];
+  const sum = (f: (s: Suite) => number) => suites.reduce((n, s) => n + f(s), 0);
+  const head = `<testsuites name="hiodkit conformance" tests="${sum((s) => s.testcases.length)}" failures="${sum((s) => s.failures)}" errors="0" time="${seconds(sum((s) => s.durationMs))}">`;
+  return `<?xml version="1.0" encoding="UTF-8"?>\n${head}\n${suites.map((s) => testsuite(s, hostname || 'localhost')).join('\n')}\n</testsuites>\n`;
 }

@@ -19,6 +19,7 @@ export {
 } from './plugins/invocation.js';
 export { duplicateKey, numberLiteral, type JsonPathSegment } from './plugins/json-text.js';
 export { isolatedPlugin, isolatedResolver, moduleHref, openIsolatedModule, type IsolatedModule, type IsolationOptions } from './plugins/isolate.js';
+export { handleOfKind, type OpenedPlugin } from './plugins/plugin-kind.js';
 export { buildCombinations, buildsLinking, type BuildCombination } from './oracle/kconfig-builds.js';
 export { EXPECTATION_FIELDS, constantExpectationFields, type ExpectationField } from './oracle/expectation-fields.js';
 export { getCapErrorArb, getCapErrors } from './arbitraries/get-cap-error.js';
@@ -123,5 +124,5 @@ export {
   type ResolverPropertySpec,
 } from './properties/kconfig-resolver/resolver-property.js';
 export { openResolver, runResolverConformance, runResolverProperty, type ResolverConformanceOptions, type ResolverInput, type ResolverProgressEvent } from './run/resolver-runner.js';
-export { formatResolverReport } from './run/format-resolver-report.js';
+export { formatResolverFailure, formatResolverReport } from './run/format-resolver-report.js';
 export type { ResolverPropertyFailure, ResolverPropertyResult, ResolverReport } from './run/resolver-report.js';

@@ -2,6 +2,7 @@ import { pathToFileURL } from 'node:url';
 import type { PluginDeclaration } from '@hiodkit/core';
 import { judgeReturned, type Invocation, type PluginHandle } from './invocation.js';
 import type { KnownFailureEntry } from './known-failures.js';
+import { handleOfKind, type OpenedPlugin } from './plugin-kind.js';
 import { PluginLoadError, type PluginModule } from './plugin-module.js';
 import { judgeResolution, type ResolverHandle, type ResolverInvocation } from './resolver-invocation.js';
 import { callWorker, startWorker, stopWorker, tsxEsmApi, waitForWorker, type WorkerLink } from './worker-bridge.js';
@@ -158,7 +159,7 @@ function resolverHandle(pool: WorkerPool): ResolverHandle {
 }
 
 /** A module loaded in a worker, as the kind its export declares. */
-export type IsolatedModule = { readonly kind: 'checker'; readonly handle: PluginHandle } | { readonly kind: 'kconfig-resolver'; readonly handle: ResolverHandle };
+export type IsolatedModule = OpenedPlugin;
 
 /** Loads a plugin module in a worker and opens it as the kind its export is: a Kconfig resolver says `kind: "kconfig-resolver"`. */
 export function openIsolatedModule(source: PluginModule, options: IsolationOptions): IsolatedModule {
@@ -166,20 +167,16 @@ export function openIsolatedModule(source: PluginModule, options: IsolationOptio
   return pool.ready['pluginKind'] === 'kconfig-resolver' ? { kind: 'kconfig-resolver', handle: resolverHandle(pool) } : { kind: 'checker', handle: checkerHandle(pool) };
 }
 
-/** Closes a module of the other kind and says what it is. */
-function wrongKind(opened: IsolatedModule, wanted: string, source: PluginModule): never {
-  opened.handle.close();
-  throw new PluginLoadError(`${moduleHref(source.module, source.base)} exports a ${opened.kind === 'checker' ? 'checker' : 'Kconfig resolver'}, not a ${wanted}`);
-}
+const EXPORTED: Readonly<Record<OpenedPlugin['kind'], string>> = { checker: 'a checker', 'kconfig-resolver': 'a Kconfig resolver' };
 
 /** A checker module in a worker (see openIsolatedModule); a Kconfig resolver is refused with PluginLoadError. */
 export function isolatedPlugin(source: PluginModule, options: IsolationOptions): PluginHandle {
   const opened = openIsolatedModule(source, options);
-  return opened.kind === 'checker' ? opened.handle : wrongKind(opened, 'checker plugin: run it with runResolverConformance', source);
+  return handleOfKind(opened, 'checker', `${moduleHref(source.module, source.base)} exports ${EXPORTED[opened.kind]}, not a checker plugin: run it with runResolverConformance`);
 }
 
 /** A Kconfig resolver module in a worker (see openIsolatedModule); a checker is refused with PluginLoadError. */
 export function isolatedResolver(source: PluginModule, options: IsolationOptions): ResolverHandle {
   const opened = openIsolatedModule(source, options);
-  return opened.kind === 'kconfig-resolver' ? opened.handle : wrongKind(opened, 'Kconfig resolver', source);
+  return handleOfKind(opened, 'kconfig-resolver', `${moduleHref(source.module, source.base)} exports ${EXPORTED[opened.kind]}, not a Kconfig resolver`);
 }

@@ -1,5 +1,6 @@
 import type { KconfigResolverInput, PluginDeclaration } from '@hiodkit/core';
 import type { Invocation, PluginHandle } from './invocation.js';
+import { handleOfKind, type OpenedPlugin } from './plugin-kind.js';
 import { PluginLoadError } from './plugin-module.js';
 import type { Case } from '../oracle/predicates.js';
 import { claimSlot, endGroupIn, groupIn, releaseSlot, type ProcessGroupSlot } from './process-groups.js';
@@ -46,7 +47,7 @@ export interface ProcessResolverHandle extends ResolverHandle {
 }
 
 /** A plugin process of either kind, as its hello said. */
-export type ProcessPluginOf = { readonly kind: 'checker'; readonly handle: ProcessPluginHandle } | { readonly kind: 'kconfig-resolver'; readonly handle: ProcessResolverHandle };
+export type ProcessPluginOf = OpenedPlugin<ProcessPluginHandle, ProcessResolverHandle>;
 
 /** Time allowed for the worker thread itself to boot (tsx compiles it when running from source). */
 const WORKER_BOOT_MS = 30_000;
@@ -257,20 +258,17 @@ export function openProcessPlugin(command: ProcessCommand, options: ProcessPlugi
   return hello.kind === 'kconfig-resolver' ? { kind: 'kconfig-resolver', handle: resolverHandle(connection) } : { kind: 'checker', handle: checkerHandle(connection, hello) };
 }
 
-/** Closes a plugin of the other kind and says what it is. */
-function wrongKind(opened: ProcessPluginOf, wanted: string, command: ProcessCommand): never {
-  opened.handle.close();
-  throw new PluginLoadError(`plugin ${describeCommand(command)}: its hello says it is a ${opened.kind}, not a ${wanted}`);
-}
+/** What a typed opener says of a plugin of the other kind. */
+const otherKind = (command: ProcessCommand, opened: ProcessPluginOf, wanted: string) => `plugin ${describeCommand(command)}: its hello says it is a ${opened.kind}, not a ${wanted}`;
 
 /** A checker plugin process (see openProcessPlugin); a Kconfig resolver's hello is refused with PluginLoadError. */
 export function processPlugin(command: ProcessCommand, options: ProcessPluginOptions): ProcessPluginHandle {
   const opened = openProcessPlugin(command, options);
-  return opened.kind === 'checker' ? opened.handle : wrongKind(opened, 'checker', command);
+  return handleOfKind(opened, 'checker', otherKind(command, opened, 'checker'));
 }
 
 /** A Kconfig resolver plugin process (see openProcessPlugin); a checker's hello is refused with PluginLoadError. */
 export function processResolver(command: ProcessCommand, options: ProcessPluginOptions): ProcessResolverHandle {
   const opened = openProcessPlugin(command, options);
-  return opened.kind === 'kconfig-resolver' ? opened.handle : wrongKind(opened, 'kconfig-resolver', command);
+  return handleOfKind(opened, 'kconfig-resolver', otherKind(command, opened, 'kconfig-resolver'));
 }

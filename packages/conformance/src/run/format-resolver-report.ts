@@ -10,7 +10,7 @@ function ms(n: number): string {
 const PLAIN: ReportStyle = { status: (_status, mark) => mark, verdict: (_conformant, text) => text };
 
 /** A failed resolver property: what differed, the build (rules text line by line), and how to replay it. */
-function formatResolverFailure(p: ResolverPropertyResult, numRuns: number, replay: ReplayFormatter, indent = '      '): string {
+export function formatResolverFailure(p: ResolverPropertyResult, numRuns: number, indent = '      ', replay: ReplayFormatter = replayAsOptions): string {
   if (p.status !== 'failed') return '';
   const f = p.failure;
   const lines = f.summary.split('\n').map((line, i) => `${indent}${i === 0 ? '' : '  '}${terminalText(line)}`);
@@ -40,7 +40,7 @@ export function formatResolverReport(report: ResolverReport, options: { readonly
     const word = mark.trimEnd();
     const detail = p.status === 'failed' ? `failed after ${p.runs} run(s)` : `${p.runs} runs`;
     out.push(`  ${style.status(p.status, word)}${mark.slice(word.length)} ${p.id.padEnd(width)}  ${detail.padEnd(24)} ${ms(p.durationMs)}`);
-    if (p.status === 'failed') out.push(formatResolverFailure(p, run.numRuns, replay));
+    if (p.status === 'failed') out.push(formatResolverFailure(p, run.numRuns, '      ', replay));
   }
   out.push(`  ${style.verdict(report.conformant, report.conformant ? 'CONFORMANT' : 'NOT CONFORMANT')} in ${ms(report.durationMs)}`);
   return out.join('\n');
