@@ -1,4 +1,5 @@
 import { readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 // Tests import sibling packages from their TypeScript sources through this export condition.
@@ -6,6 +7,9 @@ const conditions = ['@hiodkit/source', 'module', 'node', 'development|production
 const packages = readdirSync(new URL('./packages', import.meta.url), { withFileTypes: true })
   .filter((entry) => entry.isDirectory())
   .map((entry) => entry.name);
+/** The CLI's tests start it as a process from its build: the packages built once per run. */
+const builtPackages = fileURLToPath(new URL('./test/support/built-packages.ts', import.meta.url));
+const globalSetup: Record<string, string[]> = { cli: [builtPackages] };
 
 export default defineConfig({
   resolve: { conditions },
@@ -22,6 +26,7 @@ export default defineConfig({
           root: `packages/${name}`,
           include: ['test/**/*.test.ts'],
           benchmark: { include: ['bench/**/*.bench.ts'] },
+          globalSetup: globalSetup[name] ?? [],
           // a hang guard, not a speed check: children started through tsx take seconds on a cold cache and a busy machine
           testTimeout: 30_000,
         },

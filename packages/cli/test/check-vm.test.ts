@@ -208,7 +208,7 @@ describe('check --qemu-args: what QEMU refuses before the devices, and what the 
 describe('check --qemu-args - (standard input), through the real binary', () => {
   it('reads the command line from stdin, as `ps -o args= -p PID | hiodkit check --qemu-args -` gives it', () => {
     const text = readFileSync(join(ROOT, VM, 'proxmox-showcmd.txt'), 'utf8');
-    const r = spawnSync(process.execPath, ['--conditions=@hiodkit/source', '--import', 'tsx', BIN, 'check', '--qemu-args', '-', '--sysfs', sysfs('tgl-nuc11pahi7'), '--qemu', '10.0', '--json'], { cwd: ROOT, input: text, encoding: 'utf8', timeout: 60_000 });
+    const r = spawnSync(process.execPath, [BIN, 'check', '--qemu-args', '-', '--sysfs', sysfs('tgl-nuc11pahi7'), '--qemu', '10.0', '--json'], { cwd: ROOT, input: text, encoding: 'utf8', timeout: 60_000 });
     expect(r.stderr).toBe('');
     expect(r.status).toBe(1);
     const out = JSON.parse(r.stdout) as VmJson;

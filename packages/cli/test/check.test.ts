@@ -524,9 +524,9 @@ describe('check, installed under a path with a space', () => {
   it('still finds its bundled sample hosts', () => {
     const copy = join(root, 'cli');
     mkdirSync(copy);
-    for (const part of ['src', 'hosts', 'schemas', 'package.json']) cpSync(join(CLI_DIR, part), join(copy, part), { recursive: true });
+    for (const part of ['dist', 'hosts', 'schemas', 'package.json']) cpSync(join(CLI_DIR, part), join(copy, part), { recursive: true });
     symlinkSync(join(CLI_DIR, 'node_modules'), join(copy, 'node_modules'));
-    const r = spawnSync(process.execPath, ['--conditions=@hiodkit/source', '--import', 'tsx', join(copy, 'src', 'bin.ts'), 'check', '--json'], { cwd: CLI_DIR, encoding: 'utf8', timeout: 60_000 });
+    const r = spawnSync(process.execPath, [join(copy, 'dist', 'bin.js'), 'check', '--json'], { cwd: CLI_DIR, encoding: 'utf8', timeout: 60_000 });
     expect(r.stderr).toBe('');
     expect(r.status).toBe(1);
     expect((JSON.parse(r.stdout) as JsonCheck).verdicts).toHaveLength(6);

@@ -8,8 +8,8 @@ import type { CliIo } from '../src/io.js';
 
 /** packages/cli, absolute. */
 export const CLI_DIR = fileURLToPath(new URL('..', import.meta.url)).replace(/\/$/, '');
-/** packages/cli/src/bin.ts, absolute. */
-export const BIN = join(CLI_DIR, 'src', 'bin.ts');
+/** packages/cli/dist/bin.js, absolute: the binary as it ships, built from this tree by test/support/built-packages.ts. */
+export const BIN = join(CLI_DIR, 'dist', 'bin.js');
 /** packages/cli/test/fixtures, absolute. */
 export const FIXTURES = join(CLI_DIR, 'test', 'fixtures');
 /** The committed fake /sys of a client machine. */
@@ -56,9 +56,9 @@ export function run(argv: readonly string[], options: RunOptions = {}): RunResul
   return { code, stdout, stderr };
 }
 
-/** Spawns the real binary from source, cwd packages/cli; `code` is the process exit code. */
+/** Spawns the built binary, cwd packages/cli; `code` is the process exit code. */
 export function runBin(argv: readonly string[], options: { readonly env?: NodeJS.ProcessEnv } = {}): RunResult & { readonly signal: NodeJS.Signals | null } {
-  const result = spawnSync(process.execPath, ['--conditions=@hiodkit/source', '--import', 'tsx', BIN, ...argv], {
+  const result = spawnSync(process.execPath, [BIN, ...argv], {
     cwd: CLI_DIR,
     encoding: 'utf8',
     timeout: 60_000,
@@ -78,9 +78,9 @@ export interface ChildOptions {
   readonly timeoutMs?: number;
 }
 
-/** Spawns the real binary from source, cwd packages/cli, without blocking this process; a child past its time is killed. */
+/** Spawns the built binary, cwd packages/cli, without blocking this process; a child past its time is killed. */
 export async function runChild(argv: readonly string[], options: ChildOptions = {}): Promise<RunResult & { readonly signal: NodeJS.Signals | null }> {
-  const node = [process.execPath, '--conditions=@hiodkit/source', '--import', 'tsx', BIN, ...argv];
+  const node = [process.execPath, BIN, ...argv];
   const asRoot = options.unprivileged === true && process.getuid?.() === 0;
   const [command, ...args] = asRoot ? ['setpriv', '--inh-caps=-all', '--bounding-set=-all', '--', ...node] : node;
   const full = options.stdout === 'full' ? openSync('/dev/full', 'w') : undefined;

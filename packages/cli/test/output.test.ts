@@ -38,7 +38,7 @@ describe('main, when a write fails', () => {
 
 describe('processIo', () => {
   it('writes everything to a non-blocking pipe whose reader is slow (it waits out EAGAIN)', async () => {
-    const child = spawn(process.execPath, ['--conditions=@hiodkit/source', '--import', 'tsx', join(FIXTURES, 'nonblocking-stdout.ts')], { cwd: CLI_DIR, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [join(FIXTURES, 'nonblocking-stdout.mjs')], { cwd: CLI_DIR, stdio: ['ignore', 'pipe', 'pipe'] });
     let bytes = 0;
     let stderr = '';
     child.stdout.pause();

@@ -39,7 +39,7 @@ describe('hiodkit stopped by a signal ends every plugin process group, then exit
     const pids = join(dir, `pids-${signal}`);
     // a correct plugin and a run long enough to be interrupted
     const exec = `${WRAPPER} ${pids} ${plugin}`;
-    const child = spawn(process.execPath, ['--conditions=@hiodkit/source', '--import', 'tsx', BIN, 'conform', '--exec', exec, '--runs', '1000000', '--seed', '1'], { cwd: CLI_DIR, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, 'conform', '--exec', exec, '--runs', '1000000', '--seed', '1'], { cwd: CLI_DIR, stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));

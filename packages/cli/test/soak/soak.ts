@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildPackages } from '../../../../test/support/built-packages.js';
 import { BIN, CLI_DIR } from '../helpers.js';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/soak/', import.meta.url));
@@ -70,7 +71,7 @@ function busyLoops(): ChildProcess[] {
 
 function run(args: readonly string[], env: Readonly<Record<string, string>>): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--conditions=@hiodkit/source', '--import', 'tsx', BIN, ...args], { cwd: CLI_DIR, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: CLI_DIR, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -92,6 +93,8 @@ export async function soak(options: {
   /** run the kinds at the same time (the bounded soak: more load, less wall time); default one after another */
   readonly concurrent?: boolean;
 }): Promise<SoakResult> {
+  // hiodkit as it ships: `pnpm soak` runs outside vitest, whose setup builds it for the tests
+  buildPackages();
   const dir = mkdtempSync(join(tmpdir(), 'hiodkit-soak-'));
   const cPlugin = join(dir, 'plugin');
   const cc = spawnSync('cc', ['-std=c11', '-O2', '-o', cPlugin, C_SOURCE], { encoding: 'utf8' });
