@@ -10,6 +10,11 @@ const packages = readdirSync(new URL('./packages', import.meta.url), { withFileT
 /** The CLI's tests start it as a process from its build: the packages built once per run. */
 const builtPackages = fileURLToPath(new URL('./test/support/built-packages.ts', import.meta.url));
 const globalSetup: Record<string, string[]> = { cli: [builtPackages] };
+/** Files that replace or reset modules (vi.mock, vi.resetModules): each runs with a module registry of its own. */
+const isolatedFiles: Record<string, string[]> = {
+  conformance: ['test/broken-core.test.ts'],
+  cli: ['test/readme-examples.test.ts'],
+};
 
 export default defineConfig({
   resolve: { conditions },
@@ -19,18 +24,25 @@ export default defineConfig({
     // most files wait on child processes (tsx start-up, plugins); two overlap those waits
     maxWorkers: 2,
     projects: [
-      ...packages.map((name) => ({
-        extends: true as const,
-        test: {
-          name,
-          root: `packages/${name}`,
-          include: ['test/**/*.test.ts'],
-          benchmark: { include: ['bench/**/*.bench.ts'] },
-          globalSetup: globalSetup[name] ?? [],
-          // a hang guard, not a speed check: children started through tsx take seconds on a cold cache and a busy machine
-          testTimeout: 30_000,
-        },
-      })),
+      ...packages.flatMap((name) => {
+        const own = isolatedFiles[name] ?? [];
+        const project = (suffix: string, files: { include: string[]; exclude: string[] }, isolate: boolean) => ({
+          extends: true as const,
+          test: {
+            name: `${name}${suffix}`,
+            root: `packages/${name}`,
+            ...files,
+            isolate,
+            benchmark: { include: suffix === '' ? ['bench/**/*.bench.ts'] : [] },
+            globalSetup: globalSetup[name] ?? [],
+            // a hang guard, not a speed check: children take seconds on a busy machine
+            testTimeout: 30_000,
+          },
+        });
+        // the package's files share a module registry per worker: each file would otherwise import the packages anew
+        const shared = project('', { include: ['test/**/*.test.ts'], exclude: own }, false);
+        return own.length === 0 ? [shared] : [shared, project(':isolated', { include: own, exclude: [] }, true)];
+      }),
       // projects named apart:… are left out of `pnpm test` (one negated pattern: vitest ORs several)
       // the HTML report in Chromium: `pnpm test:browser`, apart from `pnpm test` as a fresh machine has no browser
       {
