@@ -220,6 +220,19 @@ describe('the protocol, driven by scripted plugins', () => {
     });
   });
 
+  it.each([0, 2, 5])('a plugin that crashes on every case is called timeoutBudget + 1 times on its own, shrinking included (budget %i)', (budget) => {
+    const starts = join(dir, `starts-${budget}`);
+    const report = withPlugin(script('bad-answer.mjs', 'crash-always', starts), { timeLimitMs: 2000 }, (plugin) =>
+      runConformance(plugin, { seed: SEED, numRuns: 50, properties: ['contract'], timeoutBudget: budget }),
+    );
+    const contract = report.properties[0];
+    expect(contract?.status).toBe('failed');
+    expect(contract?.failure?.summary).toMatch(/^the plugin crashed: the plugin process exited with code 3/);
+    // the first process, its replacement after the batch that crashed, and one after each of the budget + 1 crashing calls
+    expect(readFileSync(starts, 'utf8').trim().split('\n')).toHaveLength(budget + 3);
+    expect(contract?.calls).toBe(budget + 1);
+  });
+
   it('closing stdin ends the plugin (it exits 0)', () => {
     const plugin = processPlugin(script('good.mjs'), { timeLimitMs: 1000 });
     const pid = plugin.pid as number;

@@ -30,11 +30,11 @@ export interface PropertyContext {
   readonly declaration: PluginDeclaration;
   /** Cases classified per row by table-equivalence. */
   readonly rowHits: Map<string, number>;
-  /** Calls that timed out in the current property run. */
+  /** Calls that timed out or crashed the plugin (each costs it a restart) in the current property run. */
   timeouts: number;
   /** Calls made to the plugin in the current property run. */
   calls: number;
-  /** Timeouts tolerated after the first one: past them, shrinking stops calling the plugin. */
+  /** Timeouts and crashes tolerated after the first one: past them, shrinking stops calling the plugin. */
   readonly timeoutBudget: number;
   /** Answers sent ahead in batches for the current property run (plugins with invokeBatch; see run/prefetch.ts). */
   answers?: PrefetchedAnswers | undefined;
@@ -96,7 +96,8 @@ export function invocationOf(ctx: PropertyContext, c: Case): Extract<Invocation,
     return ctx.plugin.invoke(c);
   });
   if (inv.kind === 'outcome') return inv;
-  if (inv.kind === 'timeout') ctx.timeouts++;
+  // a plugin that hangs or crashes on every case would otherwise be restarted for each shrinking step
+  if (inv.kind === 'timeout' || inv.kind === 'crashed') ctx.timeouts++;
   throw new Violation(`the plugin ${describeFailedInvocation(inv)}`, inv.kind === 'threw' && inv.cause !== undefined ? { cause: inv.cause } : {});
 }
 

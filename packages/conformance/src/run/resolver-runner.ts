@@ -26,7 +26,7 @@ export interface ResolverConformanceOptions {
   readonly properties?: readonly string[];
   /** Replay one counterexample: fast-check's path, with the seed and a single property. */
   readonly path?: string;
-  /** Timeouts tolerated while shrinking before the kit stops calling the resolver (default 2). */
+  /** Timeouts and crashes tolerated while shrinking before the kit stops calling the resolver (default 2): each costs a restart. */
   readonly timeoutBudget?: number;
   readonly onProgress?: (event: ResolverProgressEvent) => void;
 }

@@ -31,7 +31,7 @@ export interface ConformanceOptions {
   readonly path?: string;
   /** Properties the plugin is known to fail, added to its own `knownFailures`. */
   readonly knownFailures?: readonly KnownFailureEntry[];
-  /** Timeouts tolerated while shrinking a property's counterexample before it stops calling the plugin (default 2). */
+  /** Timeouts and crashes tolerated while shrinking a property's counterexample before it stops calling the plugin (default 2): each costs a restart. */
   readonly timeoutBudget?: number;
   readonly onProgress?: (event: ProgressEvent) => void;
 }

@@ -16,9 +16,9 @@ export interface ResolverContext {
   readonly resolver: ResolverHandle;
   /** Calls made to the resolver in the current property run. */
   calls: number;
-  /** Calls that timed out in the current property run. */
+  /** Calls that timed out or crashed the resolver (each costs it a restart) in the current property run. */
   timeouts: number;
-  /** Timeouts tolerated after the first one: past them, shrinking stops calling the resolver. */
+  /** Timeouts and crashes tolerated after the first one: past them, shrinking stops calling the resolver. */
   readonly timeoutBudget: number;
 }
 
@@ -47,7 +47,7 @@ export function resolverInvocationOf(ctx: ResolverContext, input: KconfigResolve
     return ctx.resolver.invoke(input);
   });
   if (inv.kind === 'resolution') return inv;
-  if (inv.kind === 'timeout') ctx.timeouts++;
+  if (inv.kind === 'timeout' || inv.kind === 'crashed') ctx.timeouts++;
   throw new Violation(`the resolver ${describeFailedResolverCall(inv)}`, inv.kind === 'threw' && inv.cause !== undefined ? { cause: inv.cause } : {});
 }
 
