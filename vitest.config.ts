@@ -7,9 +7,9 @@ const conditions = ['@hiodkit/source', 'module', 'node', 'development|production
 const packages = readdirSync(new URL('./packages', import.meta.url), { withFileTypes: true })
   .filter((entry) => entry.isDirectory())
   .map((entry) => entry.name);
-/** The CLI's tests start it as a process from its build: the packages built once per run. */
+/** Tests that start the CLI, or a plugin built on the packages, as a process run the build: made once per run. */
 const builtPackages = fileURLToPath(new URL('./test/support/built-packages.ts', import.meta.url));
-const globalSetup: Record<string, string[]> = { cli: [builtPackages] };
+const globalSetup: Record<string, string[]> = { cli: [builtPackages], conformance: [builtPackages] };
 /** Files that replace or reset modules (vi.mock, vi.resetModules): each runs with a module registry of its own. */
 const isolatedFiles: Record<string, string[]> = {
   conformance: ['test/broken-core.test.ts'],

@@ -5,8 +5,8 @@ import { RESOLVER_PROPERTY_IDS, schemaProblems, type ConformanceRun, type Resolv
 import { FIXTURES, makeTempDir, removeTempDir, run } from './helpers.js';
 import { junitSchemaErrors } from './xmllint.js';
 
-/** The resolver fixture as --exec takes it: node with tsx, since it imports the minikconf port from source. */
-const exec = (mode = '') => `${process.execPath} --conditions=@hiodkit/source --import tsx ${join(FIXTURES, 'protocol-cli', 'kconfig-resolver.ts')}${mode === '' ? '' : ` ${mode}`}`;
+/** The resolver fixture as --exec takes it: node, with the minikconf port from @hiodkit/core as built. */
+const exec = (mode = '') => `${process.execPath} ${join(FIXTURES, 'protocol-cli', 'kconfig-resolver.mjs')}${mode === '' ? '' : ` ${mode}`}`;
 const SEED_RUN = ['--seed', '7', '--runs', '40', '--time-limit', '5000'];
 const tmp = makeTempDir('hiodkit-conform-resolver-');
 afterAll(() => removeTempDir(tmp));

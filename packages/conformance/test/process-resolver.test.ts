@@ -19,8 +19,8 @@ import {
 const SEED = 20_260_106;
 const FIXTURES = fileURLToPath(new URL('./fixtures/protocol/', import.meta.url));
 
-/** The TypeScript resolver fixture, run by node with tsx as any other program would be. */
-const resolver = (mode = 'correct'): ProcessCommand => ({ command: process.execPath, args: ['--conditions=@hiodkit/source', '--import', 'tsx', join(FIXTURES, 'resolver.ts'), mode] });
+/** The resolver fixture, run by node as any other program would be (it imports @hiodkit/core as built). */
+const resolver = (mode = 'correct'): ProcessCommand => ({ command: process.execPath, args: [join(FIXTURES, 'resolver.mjs'), mode] });
 const checker: ProcessCommand = { command: process.execPath, args: [join(FIXTURES, 'good.mjs')] };
 const OPTIONS = { timeLimitMs: 5000, startupTimeoutMs: 30_000 };
 
