@@ -56,10 +56,10 @@ export function run(argv: readonly string[], options: RunOptions = {}): RunResul
   return { code, stdout, stderr };
 }
 
-/** Spawns the built binary, cwd packages/cli; `code` is the process exit code. */
-export function runBin(argv: readonly string[], options: { readonly env?: NodeJS.ProcessEnv } = {}): RunResult & { readonly signal: NodeJS.Signals | null } {
+/** Spawns the built binary, cwd packages/cli unless given; `code` is the process exit code. */
+export function runBin(argv: readonly string[], options: { readonly env?: NodeJS.ProcessEnv; readonly cwd?: string } = {}): RunResult & { readonly signal: NodeJS.Signals | null } {
   const result = spawnSync(process.execPath, [BIN, ...argv], {
-    cwd: CLI_DIR,
+    cwd: options.cwd ?? CLI_DIR,
     encoding: 'utf8',
     timeout: 60_000,
     env: options.env ?? process.env,
