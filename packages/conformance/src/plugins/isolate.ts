@@ -70,19 +70,22 @@ interface WorkerPool {
 /**
  * Runs a plugin module in a worker thread and calls it synchronously: each call waits on a shared
  * flag with the time limit, so a call that never returns is cut off and a crash is reported with
- * its exit code. A spare worker boots in the background, so a cut-off costs only the time limit.
+ * its exit code. After the first replacement, spare workers boot in the background, so a later
+ * cut-off costs only the time limit.
  */
 function workerPool(source: PluginModule, options: IsolationOptions): WorkerPool {
   const href = moduleHref(source.module, source.base);
   const startupTimeoutMs = options.startupTimeoutMs ?? 30_000;
   const first = ready(href, boot(href, source.export), startupTimeoutMs);
   let running: WorkerLink | undefined = first.running;
-  // workers already booting, so that cutting off a hung call does not wait for a fresh one
-  const spares: Booting[] = Array.from({ length: SPARES }, () => boot(href, source.export));
+  // workers already booting once one had to be replaced, so that the next cut-off does not wait for a
+  // fresh one; none before: a plugin that never hangs or dies costs one worker, and its calls share
+  // the machine with no boot
+  const spares: Booting[] = [];
   const replace = () => {
     if (running) stopWorker(running);
     running = ready(href, spares.shift() ?? boot(href, source.export), startupTimeoutMs).running;
-    spares.push(boot(href, source.export));
+    while (spares.length < SPARES) spares.push(boot(href, source.export));
   };
   return {
     ready: first.ready,
