@@ -155,8 +155,11 @@ describe('a checker declaring the wrong profile is caught', () => {
   // xflts-refuse declared as aw-only (guests at aw-only have no x-flts, so nothing reaches the refusal).
   const blind = (behaves: ProfileId, declared: ProfileId) => (behaves === 'pasid' && declared === 'fsts') || (behaves === 'xflts-refuse' && declared === 'aw-only');
   const pairs = PROFILES.flatMap((behaves) => PROFILES.filter((declared) => declared !== behaves && !blind(behaves, declared)).map((declared) => [behaves, declared] as const));
-  it.each(pairs)('%s behaviour declared as %s', (behaves, declared) => {
-    expect(runConformance(redeclare(vtdPlugin(behaves), declared), { seed: SEED, numRuns: NUM_RUNS }).conformant).toBe(false);
+  // table-equivalence alone: it catches every one of them (a run of every property took 75 times as long to say the same)
+  it.each(pairs)('%s behaviour declared as %s fails table-equivalence', (behaves, declared) => {
+    const report = runConformance(redeclare(vtdPlugin(behaves), declared), { seed: SEED, numRuns: NUM_RUNS, properties: ['table-equivalence'] });
+    expect(report.properties.map((p) => [p.id, p.status])).toEqual([['table-equivalence', 'failed']]);
+    expect(report.conformant).toBe(false);
   });
 });
 
