@@ -21,7 +21,7 @@ export default defineConfig({
   ssr: { resolve: { conditions } },
   test: {
     // vitest's default on 2 CPUs is one worker (CPUs - 1), which runs the suite file by file while
-    // most files wait on child processes (tsx start-up, plugins); two overlap those waits
+    // many files wait on plugin processes, workers and time limits; two overlap those waits (three were slower)
     maxWorkers: 2,
     projects: [
       ...packages.flatMap((name) => {
