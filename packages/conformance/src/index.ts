@@ -67,7 +67,7 @@ export { contract } from './properties/contract.js';
 export { FIRST_STAGE_REJECTION, finalRejection } from './properties/final-rejection.js';
 export { kconfig } from './properties/kconfig.js';
 export { breakHidesLater, firstFailure, repairExposesNext } from './properties/precedence.js';
-export { PROPERTY_IDS, Violation, isPropertyId, type PropertyContext, type PropertyId, type PropertySpec } from './properties/property.js';
+export { PROPERTY_IDS, Violation, isPropertyId, type CallCounts, type PropertyContext, type PropertyId, type PropertySpec } from './properties/property.js';
 export { STUB_HINT, STUB_MESSAGE, stub } from './properties/stub.js';
 export { tableEquivalence } from './properties/table-equivalence.js';
 export { KitError, realize } from './oracle/realize.js';

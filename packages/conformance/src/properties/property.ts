@@ -23,19 +23,13 @@ export function isPropertyId(value: unknown): value is PropertyId {
 }
 
 /** What a property needs to judge one plugin. */
-export interface PropertyContext {
+export interface PropertyContext extends CallCounts {
   readonly profile: ProfileId;
   readonly table: ReferenceTable;
   readonly plugin: PluginHandle;
   readonly declaration: PluginDeclaration;
   /** Cases classified per row by table-equivalence. */
   readonly rowHits: Map<string, number>;
-  /** Calls that timed out or crashed the plugin (each costs it a restart) in the current property run. */
-  timeouts: number;
-  /** Calls made to the plugin in the current property run. */
-  calls: number;
-  /** Timeouts and crashes tolerated after the first one: past them, shrinking stops calling the plugin. */
-  readonly timeoutBudget: number;
   /** Answers sent ahead in batches for the current property run (plugins with invokeBatch; see run/prefetch.ts). */
   answers?: PrefetchedAnswers | undefined;
 }
@@ -87,17 +81,37 @@ export interface PropertySpec<T> {
   batchCases?(ctx: PropertyContext, value: T): Case[];
 }
 
-/** Calls the plugin and insists on an Outcome (with any mutation noted); anything else is a violation of every property. */
-export function invocationOf(ctx: PropertyContext, c: Case): Extract<Invocation, { kind: 'outcome' }> {
+/** What a property run counts of its calls (a checker's or a resolver's context). */
+export interface CallCounts {
+  /** Calls made to the plugin in the current property run. */
+  calls: number;
+  /** Calls that timed out or crashed the plugin (each costs it a restart) in the current property run. */
+  timeouts: number;
+  /** Timeouts and crashes tolerated after the first one: past them, shrinking stops calling the plugin. */
+  readonly timeoutBudget: number;
+}
+
+/**
+ * One call a property makes, for either plugin kind: once the run's timeouts and crashes pass its
+ * budget, shrinking stops calling (fc.pre); a late answer is asked for again (confirmedTimeout); a
+ * timeout or a crash, each of which costs the plugin a restart, is counted.
+ */
+export function countedCall<T extends { readonly kind: string; readonly hung?: true }>(ctx: CallCounts, first: () => T, again: () => T): T {
   if (ctx.timeouts > ctx.timeoutBudget) fc.pre(false);
   ctx.calls++;
-  const inv = confirmedTimeout(ctx.answers?.take(c) ?? ctx.plugin.invoke(c), () => {
+  const inv = confirmedTimeout(first(), () => {
     ctx.calls++;
-    return ctx.plugin.invoke(c);
+    return again();
   });
-  if (inv.kind === 'outcome') return inv;
   // a plugin that hangs or crashes on every case would otherwise be restarted for each shrinking step
   if (inv.kind === 'timeout' || inv.kind === 'crashed') ctx.timeouts++;
+  return inv;
+}
+
+/** Calls the plugin and insists on an Outcome (with any mutation noted); anything else is a violation of every property. */
+export function invocationOf(ctx: PropertyContext, c: Case): Extract<Invocation, { kind: 'outcome' }> {
+  const inv = countedCall(ctx, () => ctx.answers?.take(c) ?? ctx.plugin.invoke(c), () => ctx.plugin.invoke(c));
+  if (inv.kind === 'outcome') return inv;
   throw new Violation(`the plugin ${describeFailedInvocation(inv)}`, inv.kind === 'threw' && inv.cause !== undefined ? { cause: inv.cause } : {});
 }
 

@@ -1,8 +1,7 @@
 import fc from 'fast-check';
 import { describeResolution, minikconfResolution, sameResolution, type KconfigResolution, type KconfigResolverInput } from '@hiodkit/core';
 import { describeFailedResolverCall, type ResolverHandle, type ResolverInvocation } from '../../plugins/resolver-invocation.js';
-import { confirmedTimeout } from '../../plugins/invocation.js';
-import { Violation } from '../property.js';
+import { Violation, countedCall, type CallCounts } from '../property.js';
 
 export const RESOLVER_PROPERTY_IDS = ['kconfig-resolver/contract', 'kconfig-resolver/seed-builds', 'kconfig-resolver/generated-builds', 'kconfig-resolver/generated-rules'] as const;
 export type ResolverPropertyId = (typeof RESOLVER_PROPERTY_IDS)[number];
@@ -12,14 +11,8 @@ export function isResolverPropertyId(value: unknown): value is ResolverPropertyI
 }
 
 /** What a resolver property needs to judge one resolver. */
-export interface ResolverContext {
+export interface ResolverContext extends CallCounts {
   readonly resolver: ResolverHandle;
-  /** Calls made to the resolver in the current property run. */
-  calls: number;
-  /** Calls that timed out or crashed the resolver (each costs it a restart) in the current property run. */
-  timeouts: number;
-  /** Timeouts and crashes tolerated after the first one: past them, shrinking stops calling the resolver. */
-  readonly timeoutBudget: number;
 }
 
 /** One build to resolve, with what it is (a seed build's label, or `generated`). */
@@ -40,14 +33,8 @@ export interface ResolverPropertySpec {
 
 /** Calls the resolver and insists on a resolution (with any mutation noted); anything else violates every property. */
 export function resolverInvocationOf(ctx: ResolverContext, input: KconfigResolverInput): Extract<ResolverInvocation, { kind: 'resolution' }> {
-  if (ctx.timeouts > ctx.timeoutBudget) fc.pre(false);
-  ctx.calls++;
-  const inv = confirmedTimeout(ctx.resolver.invoke(input), () => {
-    ctx.calls++;
-    return ctx.resolver.invoke(input);
-  });
+  const inv = countedCall(ctx, () => ctx.resolver.invoke(input), () => ctx.resolver.invoke(input));
   if (inv.kind === 'resolution') return inv;
-  if (inv.kind === 'timeout' || inv.kind === 'crashed') ctx.timeouts++;
   throw new Violation(`the resolver ${describeFailedResolverCall(inv)}`, inv.kind === 'threw' && inv.cause !== undefined ? { cause: inv.cause } : {});
 }
 
