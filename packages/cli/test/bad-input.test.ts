@@ -124,6 +124,8 @@ describe('bad input through the real binary', () => {
   it('spawns a handful of cases', () => {
     expect(spawned.length).toBeGreaterThanOrEqual(4);
     expect(spawned.length).toBeLessThanOrEqual(8);
+    // a case that starts a plugin runs through the binary already
+    expect(spawned.filter((c) => THROUGH_THE_BINARY.has(c.area)).map((c) => c.id)).toEqual([]);
   });
 
   it.each(spawned.map((c) => [c.id, c] as const))('%s: the same exit code and message from the process', (_id, c) => {
