@@ -1,9 +1,14 @@
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+import LongestFirst from './test/support/longest-first.js';
 
 // Tests import sibling packages from their TypeScript sources through this export condition.
-const conditions = ['@hiodkit/source', 'module', 'node', 'development|production'];
+const sourceConditions = ['@hiodkit/source', 'module', 'node', 'development|production'];
+// ...unless they run the build: each package then resolves to its dist/, as it does once installed
+const builtConditions = sourceConditions.slice(1);
+/** A test's import of a package's sources (`../src/x.js`, `../../src/x.js`) taken to that package's build. */
+const toBuild = [{ find: /^((?:\.\.\/)+)src\/(.*)\.js$/, replacement: '$1dist/$2.js' }];
 const packages = readdirSync(new URL('./packages', import.meta.url), { withFileTypes: true })
   .filter((entry) => entry.isDirectory())
   .map((entry) => entry.name);
@@ -15,38 +20,59 @@ const isolatedFiles: Record<string, string[]> = {
   conformance: ['test/broken-core.test.ts'],
   cli: ['test/readme-examples.test.ts'],
 };
+/**
+ * Files whose kit starts worker threads or plugin processes run the build, as an installed kit
+ * does: from the sources, each of the kit's workers boots tsx first (a fifth of a second of CPU,
+ * about a hundred times a run). worker-bridge.test keeps booting workers from the sources.
+ */
+const builtFiles: Record<string, string[]> = {
+  conformance: ['batching', 'invocation', 'isolated-resolver', 'kill-matrix', 'process-groups', 'process-plugin', 'process-resolver', 'timeout-confirmation', 'vitest-helper'].map((name) => `test/${name}.test.ts`),
+  cli: ['test/**/*.test.ts'],
+};
+
+// no root-level conditions: vite concatenates a project's with the root's, and a built project must not resolve a source
+const fromSources = { resolve: { conditions: sourceConditions }, ssr: { resolve: { conditions: sourceConditions } } };
 
 export default defineConfig({
-  resolve: { conditions },
-  ssr: { resolve: { conditions } },
   test: {
     // vitest's default on 2 CPUs is one worker (CPUs - 1), which runs the suite file by file while
     // many files wait on plugin processes, workers and time limits; two overlap those waits (three were slower)
     maxWorkers: 2,
+    sequence: { sequencer: LongestFirst },
     projects: [
       ...packages.flatMap((name) => {
         const own = isolatedFiles[name] ?? [];
-        const project = (suffix: string, files: { include: string[]; exclude: string[] }, isolate: boolean) => ({
-          extends: true as const,
-          test: {
-            name: `${name}${suffix}`,
-            root: `packages/${name}`,
-            ...files,
-            isolate,
-            benchmark: { include: suffix === '' ? ['bench/**/*.bench.ts'] : [] },
-            globalSetup: globalSetup[name] ?? [],
-            // a hang guard, not a speed check: children take seconds on a busy machine
-            testTimeout: 30_000,
-          },
-        });
-        // the package's files share a module registry per worker: each file would otherwise import the packages anew
-        const shared = project('', { include: ['test/**/*.test.ts'], exclude: own }, false);
-        return own.length === 0 ? [shared] : [shared, project(':isolated', { include: own, exclude: [] }, true)];
+        const built = builtFiles[name] ?? [];
+        const project = (suffix: string, files: { include: string[]; exclude: string[] }, options: { isolate: boolean; built: boolean }) => {
+          const conditions = options.built ? builtConditions : sourceConditions;
+          return {
+            extends: true as const,
+            resolve: { conditions, ...(options.built ? { alias: toBuild } : {}) },
+            ssr: { resolve: { conditions } },
+            test: {
+              name: `${name}${suffix}`,
+              root: `packages/${name}`,
+              ...files,
+              isolate: options.isolate,
+              benchmark: { include: suffix === '' ? ['bench/**/*.bench.ts'] : [] },
+              globalSetup: globalSetup[name] ?? [],
+              // a hang guard, not a speed check: children take seconds on a busy machine
+              testTimeout: 30_000,
+            },
+          };
+        };
+        return [
+          // the package's files share a module registry per worker: each file would otherwise import the packages anew
+          project('', { include: ['test/**/*.test.ts'], exclude: [...own, ...built] }, { isolate: false, built: false }),
+          ...(built.length === 0 ? [] : [project(':built', { include: built, exclude: own }, { isolate: false, built: true })]),
+          ...(own.length === 0 ? [] : [project(':isolated', { include: own, exclude: [] }, { isolate: true, built: false })]),
+        ];
       }),
       // projects named apart:… are left out of `pnpm test` (one negated pattern: vitest ORs several)
       // the HTML report in Chromium: `pnpm test:browser`, apart from `pnpm test` as a fresh machine has no browser
       {
         extends: true as const,
+        ...fromSources,
         test: {
           name: 'apart:browser',
           root: 'packages/cli',
@@ -58,6 +84,7 @@ export default defineConfig({
       // the packages as published: built, packed and linted
       {
         extends: true as const,
+        ...fromSources,
         test: {
           name: 'release',
           root: '.',
@@ -73,6 +100,7 @@ export default defineConfig({
       // `pnpm test` as it downloads vitest and Nodes from the registry (.ci/run runs it on every Node)
       {
         extends: true as const,
+        ...fromSources,
         test: {
           name: 'apart:consumer',
           root: '.',

@@ -415,7 +415,7 @@ export const BAD_INPUT_CASES: readonly BadInputCase[] = [
   domainCase('libvirt-json-property-type', "a <qemu:override> that gives caching-mode as a string (QEMU refuses it)", DOMAIN(`${HOSTDEV}<iommu model='intel'/>`, " xmlns:qemu='http://libvirt.org/schemas/domain/qemu/1.0'").replace('</domain>', "<qemu:override><qemu:device alias='iommu0'><qemu:frontend><qemu:property name='caching-mode' type='string' value='on'/></qemu:frontend></qemu:device></qemu:override></domain>"), ["qemu-system-x86_64: -device {\"driver\":\"intel-iommu\",\"id\":\"iommu0\",\"caching-mode\":\"on\"}: Invalid parameter type for 'caching-mode', expected: boolean", 'QEMU refuses']),
 
   // ----- protocol -----
-  execCase('protocol-hello-not-json', 'the hello is not JSON', 'hello-not-json.mjs', 2, ['its hello (stdout line 1)', 'is not JSON']),
+  execCase('protocol-hello-not-json', 'the hello is not JSON', 'hello-not-json.mjs', 2, ['its hello (stdout line 1)', 'is not JSON'], [], { spawn: true }),
   execCase('protocol-wrong-version', 'the hello speaks protocol 3', 'wrong-protocol.mjs', 2, ['protocol 3', 'this kit speaks protocols 1 and 2 only']),
   execCase('protocol-exits-before-hello', 'the plugin exits before its hello', 'exits-early.mjs', 2, ['exited with code 7 before sending its hello', 'cannot open /dev/iommu']),
   execCase('protocol-crashes-before-hello', 'the plugin dies of an uncaught exception before its hello', 'crashes-before-hello.mjs', 2, ['exited with code 1 before sending its hello', 'cannot parse the config file']),
