@@ -4,7 +4,8 @@
 // command started, then exits with 128 + the signal's number, as a shell reports a signal.
 import { writeSync } from 'node:fs';
 import { constants } from 'node:os';
-import { createProcessGroupRegistry, endAllGroups, workerFromModule } from '@hiodkit/conformance';
+// the kit itself loads in the command thread only
+import { createProcessGroupRegistry, endAllGroups, workerFromModule } from '@hiodkit/conformance/main-thread';
 import { EXIT } from './cli-error.js';
 import type { CommandThreadData, CommandThreadResult } from './command-thread.js';
 
