@@ -1,26 +1,29 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
-import { fileURLToPath } from 'node:url';
-import { describe, inject, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { checkPackage, createPackageFromTarballData, type ResolutionKind } from '@arethetypeswrong/core';
+import { describe, expect, inject, it } from 'vitest';
 import { PACKAGES } from './packages.js';
 
-const attw = fileURLToPath(new URL('../../node_modules/.bin/attw', import.meta.url));
+// attw's esm-only profile: a package that ships no CommonJS is not asked to resolve for require()
+const IGNORED: readonly ResolutionKind[] = ['node10', 'node16-cjs'];
 
-describe('are the types wrong? (attw --profile esm-only) on every tarball', () => {
-  // each run loads its own TypeScript for a second or more: side by side, the five take the time of two or three
-  it.concurrent.for(PACKAGES)('@hiodkit/%s', async (pkg, { expect }) => {
-    const run = await promisify(execFile)(attw, [inject('tarballs')[pkg] as string, '--profile', 'esm-only', '--format', 'table-flipped', '--no-color'], { encoding: 'utf8' }).catch((e: { code?: number; stdout?: string; stderr?: string }) => {
-      throw new Error(`attw exited with code ${e.code}:\n${e.stdout ?? ''}${e.stderr ?? ''}`);
-    });
-    console.log(`@hiodkit/${pkg}\n${run.stdout}`);
-    expect(run.stderr).toBe('');
-    // every entry point resolves, with types, for ESM under node16 and for bundlers (the first two columns)
-    const rows = run.stdout.split('\n').filter((l) => /^│\s*"@hiodkit\//.test(l));
-    expect(rows.length).toBeGreaterThan(1);
-    for (const row of rows) {
-      const [, name, esm, bundler] = row.split('│').map((cell) => cell.trim());
-      expect([name, esm]).toEqual([name, expect.stringMatching(/^(🟢|\(wildcard\))/)]);
-      expect([name, bundler]).toEqual([name, expect.stringMatching(/^(🟢|\(wildcard\))/)]);
+// attw's own analysis, in this thread: its CLI would load a TypeScript of its own for each tarball
+describe('are the types wrong? (attw, profile esm-only) on every tarball', () => {
+  it.each(PACKAGES)('@hiodkit/%s', async (pkg) => {
+    const analysis = await checkPackage(createPackageFromTarballData(new Uint8Array(readFileSync(inject('tarballs')[pkg] as string))));
+    expect(analysis.types, 'the package ships no types').not.toBe(false);
+    if (analysis.types === false) return;
+    const problems = analysis.problems.filter((p) => !('resolutionKind' in p) || !IGNORED.includes(p.resolutionKind));
+    expect(problems).toEqual([]);
+    // every entry point resolves, with types, for ESM under node16 and for bundlers
+    const entrypoints = Object.values(analysis.entrypoints);
+    expect(entrypoints.length).toBeGreaterThan(1);
+    for (const entry of entrypoints) {
+      for (const kind of ['node16-esm', 'bundler'] as const) {
+        const resolved = entry.resolutions[kind];
+        if (resolved.isWildcard === true) continue;
+        const found = resolved.resolution === undefined ? 'nothing' : resolved.resolution.isJson ? 'json' : resolved.resolution.isTypeScript ? 'types' : 'untyped JavaScript';
+        expect([entry.subpath, kind, found]).toEqual([entry.subpath, kind, expect.stringMatching(/^(types|json)$/)]);
+      }
     }
   });
 });

@@ -19,7 +19,6 @@ const MEASURED_SECONDS: Readonly<Record<string, number>> = {
   'packages/conformance/test/profiles.test.ts': 7,
   'packages/conformance/test/kill-matrix.test.ts': 6,
   'packages/cli/test/soak.test.ts': 5,
-  'test/release/attw.test.ts': 5,
   'packages/conformance/test/invocation.test.ts': 4,
   'packages/cli/test/conform-resolver.test.ts': 4,
   'packages/conformance/test/timeout-confirmation.test.ts': 3,
