@@ -64,9 +64,9 @@ interface ReportJson {
 const BUSY_LOOP = `const parent = Number(process.argv[1]);
 for (let i = 1; ; i++) if (i % 5e7 === 0) { try { process.kill(parent, 0); } catch { process.exit(0); } }`;
 
-/** Two processes that spin: a machine with no CPU to spare. */
-function busyLoops(): ChildProcess[] {
-  return [0, 1].map(() => spawn(process.execPath, ['-e', BUSY_LOOP, String(process.pid)], { stdio: 'ignore' }));
+/** Processes that spin: a machine with no CPU to spare. */
+function busyLoops(count: number): ChildProcess[] {
+  return Array.from({ length: count }, () => spawn(process.execPath, ['-e', BUSY_LOOP, String(process.pid)], { stdio: 'ignore' }));
 }
 
 function run(args: readonly string[], env: Readonly<Record<string, string>>): Promise<{ code: number | null; stdout: string; stderr: string }> {
@@ -83,7 +83,7 @@ function run(args: readonly string[], env: Readonly<Record<string, string>>): Pr
 
 /**
  * Runs each kind until it has made `callsPerKind` plugin calls (`runs` cases per property per
- * conform run, seeds counting up from `firstSeed`), under two busy loops.
+ * conform run, seeds counting up from `firstSeed`), under busy loops (two unless told).
  */
 export async function soak(options: {
   readonly callsPerKind: (kind: SoakKind) => number;
@@ -92,6 +92,8 @@ export async function soak(options: {
   readonly log?: (line: string) => void;
   /** run the kinds at the same time (the bounded soak: more load, less wall time); default one after another */
   readonly concurrent?: boolean;
+  /** how many busy loops spin beside it (default 2) */
+  readonly busyLoops?: number;
 }): Promise<SoakResult> {
   // hiodkit as it ships: `pnpm soak` runs outside vitest, whose setup builds it for the tests
   buildPackages();
@@ -99,7 +101,7 @@ export async function soak(options: {
   const cPlugin = join(dir, 'plugin');
   const cc = spawnSync('cc', ['-std=c11', '-O2', '-o', cPlugin, C_SOURCE], { encoding: 'utf8' });
   if (cc.status !== 0) throw new Error(`the soak needs a C compiler on PATH as cc: ${cc.error?.message ?? cc.stderr}`);
-  const load = busyLoops();
+  const load = busyLoops(options.busyLoops ?? 2);
   const figures: KindFigure[] = [];
   const falseVerdicts: FalseVerdict[] = [];
   // one after another, each kind's seeds follow the last kind's, as the full soak has always counted them
