@@ -60,6 +60,8 @@ export default defineConfig({
               isolate: options.isolate,
               benchmark: { include: suffix === '' ? ['bench/**/*.bench.ts'] : [] },
               globalSetup: globalSetup[name] ?? [],
+              // the build is JavaScript already: Node loads it as it is, without vite's transform
+              ...(options.built ? { server: { deps: { external: [/\/packages\/[^/]+\/dist\//] } } } : {}),
               // a hang guard, not a speed check: children take seconds on a busy machine
               testTimeout: 30_000,
             },
