@@ -102,6 +102,12 @@ export default defineConfig({
           hookTimeout: 300_000,
         },
       },
+      // the workspace's type check, as a test: tsc runs beside the other tests instead of before them all
+      {
+        extends: true as const,
+        ...fromSources,
+        test: { name: 'typecheck', root: '.', include: ['test/typecheck.test.ts'], benchmark: { include: [] }, testTimeout: 120_000 },
+      },
       // the packed packages installed by npm in a consumer project: `pnpm test:consumer`, apart from
       // `pnpm test` as it downloads vitest and Nodes from the registry (.ci/run runs it on every Node)
       {

@@ -28,6 +28,7 @@ const MEASURED_SECONDS: Readonly<Record<string, number>> = {
   'packages/conformance/test/vitest-helper.test.ts': 2,
   'packages/cli/test/check.test.ts': 2,
   'packages/cli/test/readme-examples.test.ts': 2,
+  'test/typecheck.test.ts': 2,
 };
 
 export default class LongestFirst extends BaseSequencer {
