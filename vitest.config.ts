@@ -30,8 +30,15 @@ const builtFiles: Record<string, string[]> = {
   cli: ['test/**/*.test.ts'],
 };
 
-// no root-level conditions: vite concatenates a project's with the root's, and a built project must not resolve a source
-const fromSources = { resolve: { conditions: sourceConditions }, ssr: { resolve: { conditions: sourceConditions } } };
+/**
+ * How a project resolves the packages: from their sources, or from their build. Set per project, none
+ * at the root: vite concatenates a project's conditions with the root's, and a built project must not resolve a source.
+ */
+const resolution = (built: boolean) => {
+  const conditions = built ? builtConditions : sourceConditions;
+  return { resolve: { conditions, ...(built ? { alias: toBuild } : {}) }, ssr: { resolve: { conditions } } };
+};
+const fromSources = resolution(false);
 
 export default defineConfig({
   test: {
@@ -48,26 +55,22 @@ export default defineConfig({
       ...packages.flatMap((name) => {
         const own = isolatedFiles[name] ?? [];
         const built = builtFiles[name] ?? [];
-        const project = (suffix: string, files: { include: string[]; exclude: string[] }, options: { isolate: boolean; built: boolean }) => {
-          const conditions = options.built ? builtConditions : sourceConditions;
-          return {
-            extends: true as const,
-            resolve: { conditions, ...(options.built ? { alias: toBuild } : {}) },
-            ssr: { resolve: { conditions } },
-            test: {
-              name: `${name}${suffix}`,
-              root: `packages/${name}`,
-              ...files,
-              isolate: options.isolate,
-              benchmark: { include: suffix === '' ? ['bench/**/*.bench.ts'] : [] },
-              globalSetup: globalSetup[name] ?? [],
-              // the build is JavaScript already: Node loads it as it is, without vite's transform
-              ...(options.built ? { server: { deps: { external: [/\/packages\/[^/]+\/dist\//] } } } : {}),
-              // a hang guard, not a speed check: children take seconds on a busy machine
-              testTimeout: 30_000,
-            },
-          };
-        };
+        const project = (suffix: string, files: { include: string[]; exclude: string[] }, options: { isolate: boolean; built: boolean }) => ({
+          extends: true as const,
+          ...resolution(options.built),
+          test: {
+            name: `${name}${suffix}`,
+            root: `packages/${name}`,
+            ...files,
+            isolate: options.isolate,
+            benchmark: { include: suffix === '' ? ['bench/**/*.bench.ts'] : [] },
+            globalSetup: globalSetup[name] ?? [],
+            // the build is JavaScript already: Node loads it as it is, without vite's transform
+            ...(options.built ? { server: { deps: { external: [/\/packages\/[^/]+\/dist\//] } } } : {}),
+            // a hang guard, not a speed check: children take seconds on a busy machine
+            testTimeout: 30_000,
+          },
+        });
         return [
           // the package's files share a module registry per worker: each file would otherwise import the packages anew
           project('', { include: ['test/**/*.test.ts'], exclude: [...own, ...built] }, { isolate: false, built: false }),

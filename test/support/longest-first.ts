@@ -3,10 +3,7 @@
 // cached (a fresh clone, CI) each project's files in the order they were found: a five-second file
 // of the last project then runs alone at the end.
 import { relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
-
-const root = fileURLToPath(new URL('../../', import.meta.url));
 
 /**
  * Seconds each long file took in a full run (`vitest run --reporter=json`, 2 CPUs): used where vitest
@@ -33,9 +30,10 @@ const MEASURED_SECONDS: Readonly<Record<string, number>> = {
 
 export default class LongestFirst extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    // the path from the workspace root (vitest's root): the key of vitest's cache and of the table
     const ms = (spec: TestSpecification): number => {
-      const cached = this.ctx.cache.getFileTestResults(`${spec.project.name}:${relative(this.ctx.config.root, spec.moduleId)}`);
-      return cached?.duration ?? (MEASURED_SECONDS[relative(root, spec.moduleId)] ?? 0) * 1000;
+      const path = relative(this.ctx.config.root, spec.moduleId);
+      return this.ctx.cache.getFileTestResults(`${spec.project.name}:${path}`)?.duration ?? (MEASURED_SECONDS[path] ?? 0) * 1000;
     };
     // a project's files stay together (a worker that changes project starts afresh): the heaviest project first
     const projectMs = new Map<string, number>();

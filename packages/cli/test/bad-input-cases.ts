@@ -43,7 +43,7 @@ export interface BadInputCase {
   readonly messageMustContain: readonly [string, string, ...string[]] | readonly [];
   /** where that message is printed: stderr (default) or, for a nonconformance report, stdout */
   readonly stream?: 'stderr' | 'stdout';
-  /** the case also runs the real binary in a child process (a handful; cases that start a plugin run only there) */
+  /** the case also runs the real binary in a child process (a handful: it is slow) */
   readonly spawn?: boolean;
   /** runs only as the real binary, in a child whose stdout is a closed pipe or /dev/full, that cannot override file modes, or that may block */
   readonly child?: 'stdout-closed' | 'stdout-full' | 'unprivileged' | 'may-block';

@@ -6,7 +6,6 @@ import { BAD_INPUT_AREAS, BAD_INPUT_CASES, type BadInputCase } from './bad-input
 import { CLI_DIR, FIXTURES, hasStackTrace, makeTempDir, removeTempDir, run, runBin, runChild, type RunResult } from './helpers.js';
 import { BAD_INPUT_DOC, renderBadInputDoc } from './render-bad-input-doc.js';
 
-
 /** The bytes of a file entry's text in its encoding. */
 function encoded(text: string, encoding: 'utf16le' | 'utf16be' | 'latin1' | undefined): Buffer {
   if (encoding === undefined) return Buffer.from(text, 'utf8');
